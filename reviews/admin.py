@@ -1,0 +1,369 @@
+"""The Django admin, for staff. Every change goes through the same services as the pages.
+
+A service that refuses raises ActionRefused; `ServiceAdmin` turns that into an error message and
+leaves everything as it was (the admin's own transaction rolls back).
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponseRedirect
+
+from reviews import services
+from reviews.forms import EvidenceForm
+from reviews.models import (
+    Article,
+    AuditEvent,
+    Category,
+    Claim,
+    Evidence,
+    Membership,
+    Outlet,
+    Rating,
+    Review,
+    Team,
+)
+
+
+class ServiceAdmin(admin.ModelAdmin):
+    def _refusal(self, request: HttpRequest, exc: services.ActionRefused) -> HttpResponseRedirect:
+        self.message_user(request, f"Nothing was changed: {exc}", messages.ERROR)
+        return HttpResponseRedirect(request.get_full_path())
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except services.ActionRefused as exc:
+            return self._refusal(request, exc)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except services.ActionRefused as exc:
+            return self._refusal(request, exc)
+
+    def changelist_view(self, request, extra_context=None):
+        try:
+            return super().changelist_view(request, extra_context)
+        except services.ActionRefused as exc:
+            return self._refusal(request, exc)
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return self.scope_to_teams(queryset, request.user)
+
+    def scope_to_teams(self, queryset, user):
+        return queryset.none()
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+class CategoryInline(admin.TabularInline):
+    model = Category
+    extra = 0
+
+
+class RatingInline(admin.TabularInline):
+    model = Rating
+    extra = 0
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "created_at"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [MembershipInline, CategoryInline, RatingInline]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change:
+            services.seed_team_defaults(obj)
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "team", "role", "created_at"]
+    list_filter = ["team", "role"]
+    search_fields = ["user__username", "team__name"]
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Outlet)
+class OutletAdmin(admin.ModelAdmin):
+    list_display = ["name"]
+    search_fields = ["name"]
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "team", "colour", "position"]
+    list_filter = ["team"]
+    search_fields = ["name", "slug"]
+
+
+@admin.register(Rating)
+class RatingAdmin(admin.ModelAdmin):
+    list_display = ["label", "team", "value", "is_scored"]
+    list_filter = ["team", "is_scored"]
+    search_fields = ["label", "slug"]
+
+
+class ClaimInline(admin.TabularInline):
+    model = Claim
+    extra = 0
+    fields = ["quote", "category", "start", "end", "origin", "created_by"]
+    readonly_fields = fields
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False  # a claim is a selected span: tag it in the reader or the claim admin
+
+
+class ArticleAdminForm(forms.ModelForm):
+    outlet_name = forms.CharField(max_length=200, required=False, label="Outlet")
+
+    class Meta:
+        model = Article
+        fields = ["team", "title", "body", "source"]
+
+
+@admin.register(Article)
+class ArticleAdmin(ServiceAdmin):
+    form = ArticleAdminForm
+    list_display = ["title", "team", "outlet", "claim_count", "created_at"]
+    list_filter = ["team", "outlet"]
+    search_fields = ["title", "body", "source"]
+    readonly_fields = ["content_hash", "imported_by", "created_at"]
+    inlines = [ClaimInline]
+
+    def scope_to_teams(self, queryset, user):
+        return queryset.filter(team__memberships__user=user)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("team", "outlet").annotate(_claims=Count("claims"))
+
+    @admin.display(description="Claims", ordering="_claims")
+    def claim_count(self, obj: Article) -> int:
+        return obj._claims
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None:
+            fields.append("team")
+            if obj.claims.exists():
+                fields.append("body")  # claims point into it
+        return fields
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is not None and obj.outlet:
+            form.base_fields["outlet_name"].initial = obj.outlet.name
+        return form
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        if not change:
+            result = services.import_article(
+                team=data["team"],
+                data=data["body"].encode("utf-8"),
+                source=data["source"] or "admin",
+                actor=request.user,
+            )
+            if result.failed or result.article is None:
+                raise services.ActionRefused(result.message)
+            if result.status == "duplicate":
+                raise services.ActionRefused(result.message)
+            article = services.update_article(
+                user=request.user,
+                article=result.article,
+                title=data["title"] or result.article.title,
+                outlet_name=data["outlet_name"],
+                source=data["source"],
+            )
+        else:
+            article = services.update_article(
+                user=request.user,
+                article=Article.objects.get(pk=obj.pk),
+                title=data["title"],
+                outlet_name=data["outlet_name"],
+                source=data["source"],
+                body=data.get("body"),
+            )
+        obj.pk = article.pk
+        obj.refresh_from_db()
+
+    def save_related(self, request, form, formsets, change):
+        for formset in formsets:  # the claim inline only deletes, through the service
+            for deleted in formset.deleted_forms:
+                services.delete_claim(user=request.user, claim=deleted.instance)
+
+    def delete_model(self, request, obj):
+        services.delete_article(user=request.user, article=obj)
+
+    def delete_queryset(self, request, queryset):
+        for article in queryset:
+            services.delete_article(user=request.user, article=article)
+
+
+class ClaimAdminForm(forms.ModelForm):
+    class Meta:
+        model = Claim
+        fields = ["article", "start", "end", "category", "note"]
+
+
+@admin.register(Claim)
+class ClaimAdmin(ServiceAdmin):
+    form = ClaimAdminForm
+    list_display = ["__str__", "article", "category", "origin", "created_by", "created_at"]
+    list_filter = ["category", "origin", "article__team"]
+    search_fields = ["quote", "note", "article__title"]
+    list_select_related = ["article", "category", "created_by"]
+    autocomplete_fields = ["article"]
+
+    def scope_to_teams(self, queryset, user):
+        return queryset.filter(article__team__memberships__user=user)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        # A claim's span is fixed once marked; it can be viewed, added and removed.
+        return obj is None and super().has_change_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        claim = services.tag_claim(
+            user=request.user,
+            article=data["article"],
+            start=data["start"],
+            end=data["end"],
+            category=data["category"],
+            note=data["note"],
+        )
+        obj.pk = claim.pk
+        obj.refresh_from_db()
+
+    def delete_model(self, request, obj):
+        services.delete_claim(user=request.user, claim=obj)
+
+    def delete_queryset(self, request, queryset):
+        for claim in queryset.select_related("article__team"):
+            services.delete_claim(user=request.user, claim=claim)
+
+
+class EvidenceInlineForm(EvidenceForm):
+    def clean(self):  # an untouched extra row is not an error
+        if not self.has_changed():
+            return self.cleaned_data
+        return super().clean()
+
+
+class EvidenceInline(admin.StackedInline):
+    model = Evidence
+    form = EvidenceInlineForm
+    extra = 0
+    fields = ["url", "document_ref", "excerpt", "stance", "added_by", "added_at"]
+    readonly_fields = ["added_by", "added_at"]
+
+
+class ReviewAdminForm(forms.ModelForm):
+    class Meta:
+        model = Review
+        fields = ["claim", "rating", "rationale", "confidence"]
+
+
+@admin.register(Review)
+class ReviewAdmin(ServiceAdmin):
+    form = ReviewAdminForm
+    list_display = ["__str__", "reviewer", "rating", "confidence", "state", "updated_at"]
+    list_filter = ["state", "rating", "confidence", "claim__article__team"]
+    search_fields = ["rationale", "reviewer__username", "claim__quote"]
+    list_select_related = ["reviewer", "rating", "claim"]
+    readonly_fields = ["reviewer", "state", "created_at", "updated_at"]
+    autocomplete_fields = ["claim"]
+    inlines = [EvidenceInline]
+
+    def scope_to_teams(self, queryset, user):
+        return queryset.filter(claim__article__team__memberships__user=user)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        return fields + ["claim"] if obj is not None else fields
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        if change and obj.reviewer_id != request.user.pk:
+            raise services.ActionRefused("you can change only your own reviews and evidence")
+        claim = obj.claim if change else data["claim"]
+        review = services.save_review(
+            user=request.user,
+            claim=claim,
+            rating=data["rating"],
+            rationale=data["rationale"],
+            confidence=data["confidence"],
+        )
+        obj.pk = review.pk
+        obj.refresh_from_db()
+
+    def save_related(self, request, form, formsets, change):
+        review = form.instance
+        for formset in formsets:
+            for deleted in formset.deleted_forms:
+                if deleted.instance.pk:
+                    services.remove_evidence(user=request.user, evidence=deleted.instance)
+            for inline_form in formset.forms:
+                if inline_form in formset.deleted_forms or not inline_form.has_changed():
+                    continue
+                fields = {
+                    name: inline_form.cleaned_data.get(name, "")
+                    for name in ["url", "document_ref", "excerpt", "stance"]
+                }
+                if inline_form.instance.pk:
+                    services.update_evidence(
+                        user=request.user, evidence=Evidence.objects.get(pk=inline_form.instance.pk), **fields
+                    )
+                else:
+                    services.add_evidence(user=request.user, review=review, **fields)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # a verdict is withdrawn by clearing its rating, never erased
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "stance", "added_by", "added_at"]
+    list_filter = ["stance"]
+    search_fields = ["url", "document_ref", "excerpt"]
+    list_select_related = ["added_by"]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # evidence belongs to a review: edit it there
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    list_display = ["id", "at", "actor_label", "action", "object_type", "object_id", "object_repr", "request_id"]
+    list_filter = ["action", "object_type", "team"]
+    search_fields = ["actor_label", "object_id", "object_repr", "request_id"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

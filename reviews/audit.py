@@ -1,0 +1,187 @@
+"""The audit trail: one mechanism that every door passes through.
+
+Audited models inherit `Audited`. Whenever one is saved or deleted through the ORM — from a view, an
+htmx fragment, the admin, a management command or the shell — the `post_save`/`post_delete` handlers
+below write an `AuditEvent` in the same transaction, with the fields that changed before and after.
+
+Who acted comes from the current audit context: the request (set by `AuditContextMiddleware`) or a
+system process (`system_actor("import_articles")`, which commands enter). A reason can be added for
+a block of changes with `audit_reason(...)`.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import json
+import re
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.db.models.signals import post_delete, post_save
+from django.http import HttpRequest, HttpResponse
+
+REQUEST_ID_HEADER = "X-Request-ID"
+_REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+
+
+@dataclass(frozen=True)
+class AuditContext:
+    request: HttpRequest | None = None
+    system: str = ""
+    request_id: str = ""
+    client_address: str | None = None
+    reason: str = ""
+
+    def actor(self):
+        user = getattr(self.request, "user", None)
+        if user is not None and user.is_authenticated:
+            return user
+        return None
+
+    def actor_label(self) -> str:
+        user = self.actor()
+        if user is not None:
+            return f"user:{user.get_username()}"
+        if self.system:
+            return f"system:{self.system}"
+        return "system:unattributed"
+
+
+_NO_CONTEXT = AuditContext()
+_context: contextvars.ContextVar[AuditContext] = contextvars.ContextVar("audit_context")
+
+
+def current_context() -> AuditContext:
+    return _context.get(_NO_CONTEXT)
+
+
+@contextmanager
+def _using(context: AuditContext) -> Iterator[AuditContext]:
+    token = _context.set(context)
+    try:
+        yield context
+    finally:
+        _context.reset(token)
+
+
+@contextmanager
+def system_actor(name: str) -> Iterator[AuditContext]:
+    """Attribute changes in this block to a system process, e.g. a management command."""
+    with _using(AuditContext(system=name, request_id=uuid.uuid4().hex)) as context:
+        yield context
+
+
+@contextmanager
+def audit_reason(reason: str) -> Iterator[AuditContext]:
+    """Attach a human reason to every event written in this block."""
+    with _using(replace(current_context(), reason=reason[:500])) as context:
+        yield context
+
+
+class AuditContextMiddleware:
+    """Make the request the audit context, and give every request an id echoed in the response."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        incoming = request.headers.get(REQUEST_ID_HEADER, "")
+        request_id = incoming if _REQUEST_ID_RE.match(incoming) else uuid.uuid4().hex
+        request.request_id = request_id  # type: ignore[attr-defined]
+        context = AuditContext(
+            request=request, request_id=request_id, client_address=request.META.get("REMOTE_ADDR") or None
+        )
+        with _using(context):
+            response = self.get_response(request)
+        response[REQUEST_ID_HEADER] = request_id
+        return response
+
+
+class Audited(models.Model):
+    """Base for models whose every change is written to the audit trail.
+
+    The values an instance was loaded with are kept (at no query cost) so that an update records
+    exactly the fields that changed.
+    """
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._audit_loaded = dict(zip(field_names, values, strict=True))
+        return instance
+
+    def audit_team_id(self) -> int | None:
+        """The team the object belongs to; models without a direct team field override this."""
+        return getattr(self, "team_id", None)
+
+    def audit_values(self) -> dict[str, Any]:
+        return {field.attname: getattr(self, field.attname) for field in self._meta.concrete_fields}
+
+
+def _jsonable(values: dict[str, Any] | None) -> dict[str, Any] | None:
+    if values is None:
+        return None
+    return json.loads(json.dumps(values, cls=DjangoJSONEncoder))
+
+
+def _write_event(instance: Audited, action: str, before: dict | None, after: dict | None) -> None:
+    from reviews.models import AuditEvent
+
+    context = current_context()
+    AuditEvent.objects.create(
+        actor=context.actor(),
+        actor_label=context.actor_label(),
+        team_id=instance.audit_team_id(),
+        action=action,
+        object_type=instance._meta.label_lower,
+        object_id=str(instance.pk),
+        object_repr=str(instance)[:200],
+        before=_jsonable(before),
+        after=_jsonable(after),
+        request_id=context.request_id,
+        client_address=context.client_address,
+        reason=context.reason,
+    )
+
+
+def _on_save(sender, instance: Audited, created: bool, raw: bool = False, **kwargs) -> None:
+    if raw:  # loading fixtures writes no history
+        return
+    current = instance.audit_values()
+    if created:
+        _write_event(instance, "create", None, current)
+    else:
+        loaded = getattr(instance, "_audit_loaded", None)
+        if loaded is None:
+            _write_event(instance, "update", None, current)
+        else:
+            changed = [name for name in current if name in loaded and loaded[name] != current[name]]
+            if changed:
+                _write_event(
+                    instance,
+                    "update",
+                    {name: loaded[name] for name in changed},
+                    {name: current[name] for name in changed},
+                )
+    instance._audit_loaded = current
+
+
+def _on_delete(sender, instance: Audited, **kwargs) -> None:
+    _write_event(instance, "delete", instance.audit_values(), None)
+
+
+def connect_audited_models() -> None:
+    from django.apps import apps
+
+    for model in apps.get_app_config("reviews").get_models():
+        if issubclass(model, Audited):
+            post_save.connect(_on_save, sender=model, dispatch_uid=f"audit-save-{model._meta.label}")
+            post_delete.connect(_on_delete, sender=model, dispatch_uid=f"audit-delete-{model._meta.label}")

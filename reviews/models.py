@@ -1,0 +1,296 @@
+"""The review domain: teams, articles, claims, reviews, evidence and the audit trail.
+
+Models hold data and read filters (QuerySet methods). Every change of state goes through a function
+in `reviews.services`; the audit trail is written by `reviews.audit` whenever an audited model is
+saved or deleted, whichever door the change came through.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Count, Q
+
+from reviews.audit import Audited
+
+PREFIX_SUFFIX_LENGTH = 32
+
+
+class Role(models.TextChoices):
+    REVIEWER = "reviewer", "Reviewer"
+    MODERATOR = "moderator", "Moderator"
+    OWNER = "owner", "Owner"
+
+
+class Team(models.Model):
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(max_length=50, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MembershipQuerySet(models.QuerySet):
+    def for_user(self, user) -> MembershipQuerySet:
+        return self.filter(user=user).select_related("team")
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.REVIEWER)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "team"], name="membership_unique_user_team")]
+        ordering = ["team__name", "user__username"]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.team} ({self.get_role_display()})"
+
+
+class Outlet(models.Model):
+    """A publisher, agency or aggregator. Shared by all teams: it is a fact about the world."""
+
+    name = models.CharField(max_length=200, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Category(models.Model):
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="categories")
+    name = models.CharField(max_length=80)
+    slug = models.SlugField(max_length=50)
+    colour = models.CharField(max_length=7, default="#ffd54f", help_text="Highlight colour, #rrggbb")
+    description = models.CharField(max_length=300, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["team", "slug"], name="category_unique_team_slug")]
+        ordering = ["team", "position", "name"]
+        verbose_name_plural = "categories"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Rating(models.Model):
+    """One label of a team's ordered rating scale, mapped to schema.org ClaimReview reviewRating."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="ratings")
+    label = models.CharField(max_length=50)
+    slug = models.SlugField(max_length=50)
+    value = models.SmallIntegerField(help_text="Higher is more accurate; unscored labels use 0")
+    is_scored = models.BooleanField(
+        default=True, help_text="Unscored labels (e.g. unverifiable) sit outside best/worst rating"
+    )
+    colour = models.CharField(max_length=7, default="#9e9e9e")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["team", "slug"], name="rating_unique_team_slug")]
+        ordering = ["team", "-is_scored", "-value"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class ArticleQuerySet(models.QuerySet):
+    def for_user(self, user) -> ArticleQuerySet:
+        return self.filter(team__memberships__user=user)
+
+    def search(self, text: str) -> ArticleQuerySet:
+        text = text.strip()
+        if not text:
+            return self
+        return self.filter(Q(title__icontains=text) | Q(body__icontains=text))
+
+    def with_progress(self, user) -> ArticleQuerySet:
+        return self.annotate(
+            claim_count=Count("claims", distinct=True),
+            my_review_count=Count("claims__reviews", filter=Q(claims__reviews__reviewer=user), distinct=True),
+        )
+
+
+class Article(Audited):
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="articles")
+    title = models.CharField(max_length=300)
+    body = models.TextField(help_text="Exactly as imported; never rewritten once a claim points into it")
+    outlet = models.ForeignKey(Outlet, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles")
+    source = models.CharField(max_length=500, blank=True, help_text="File name or URL it came from")
+    published_on = models.DateField(null=True, blank=True)
+    content_hash = models.CharField(max_length=64, editable=False)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["team", "content_hash"], name="article_unique_team_content"),
+        ]
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ClaimQuerySet(models.QuerySet):
+    def for_user(self, user) -> ClaimQuerySet:
+        return self.filter(article__team__memberships__user=user)
+
+
+class Claim(Audited):
+    """A span of an article's body: code-point offsets plus the W3C TextQuoteSelector triple."""
+
+    class Origin(models.TextChoices):
+        MANUAL = "manual", "Marked by hand"
+        SUGGESTED = "suggested", "Suggested by the detector"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="claims")
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    quote = models.TextField()
+    prefix = models.CharField(max_length=PREFIX_SUFFIX_LENGTH, blank=True)
+    suffix = models.CharField(max_length=PREFIX_SUFFIX_LENGTH, blank=True)
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="claims")
+    note = models.CharField(max_length=500, blank=True)
+    origin = models.CharField(max_length=20, choices=Origin.choices, default=Origin.MANUAL)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="claims_created"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ClaimQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["article", "start", "end", "category"], name="claim_unique_span"),
+            models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="claim_span_not_empty"),
+        ]
+        ordering = ["article", "start", "end", "id"]
+
+    def audit_team_id(self) -> int | None:
+        return self.article.team_id
+
+    def __str__(self) -> str:
+        quote = self.quote if len(self.quote) <= 60 else self.quote[:59] + "…"
+        return f"“{quote}”"
+
+
+class ReviewQuerySet(models.QuerySet):
+    def for_user(self, user) -> ReviewQuerySet:
+        return self.filter(claim__article__team__memberships__user=user)
+
+
+class Review(Audited):
+    class State(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted"
+        APPROVED = "approved", "Approved"
+        CHANGES_REQUESTED = "changes_requested", "Changes requested"
+        REJECTED = "rejected", "Rejected"
+
+    class Confidence(models.IntegerChoices):
+        LOW = 1, "Low"
+        MEDIUM = 2, "Medium"
+        HIGH = 3, "High"
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="reviews")
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reviews")
+    rating = models.ForeignKey(Rating, null=True, blank=True, on_delete=models.PROTECT, related_name="reviews")
+    rationale = models.TextField(blank=True)
+    confidence = models.PositiveSmallIntegerField(choices=Confidence.choices, default=Confidence.MEDIUM)
+    state = models.CharField(max_length=20, choices=State.choices, default=State.DRAFT)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ReviewQuerySet.as_manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["claim", "reviewer"], name="review_unique_claim_reviewer")]
+        ordering = ["claim", "created_at", "id"]
+
+    def audit_team_id(self) -> int | None:
+        return self.claim.article.team_id
+
+    def __str__(self) -> str:
+        return f"Review #{self.pk} by user #{self.reviewer_id} on claim #{self.claim_id}"
+
+
+class Evidence(Audited):
+    class Stance(models.TextChoices):
+        SUPPORTS = "supports", "Supports"
+        REFUTES = "refutes", "Refutes"
+        CONTEXT = "context", "Context"
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="evidence")
+    url = models.URLField(max_length=2000, blank=True)
+    document_ref = models.CharField(max_length=300, blank=True, help_text="A document that is not on the web")
+    excerpt = models.TextField(blank=True)
+    stance = models.CharField(max_length=20, choices=Stance.choices, default=Stance.CONTEXT)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["review", "added_at", "id"]
+        verbose_name_plural = "evidence"
+        constraints = [
+            models.CheckConstraint(condition=~Q(url="") | ~Q(document_ref=""), name="evidence_has_url_or_document"),
+        ]
+
+    def audit_team_id(self) -> int | None:
+        return self.review.claim.article.team_id
+
+    def __str__(self) -> str:
+        return self.url or self.document_ref
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def for_object(self, obj: models.Model) -> AuditEventQuerySet:
+        return self.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk))
+
+
+class AuditEvent(models.Model):
+    """One change to an audited object. Rows are only ever inserted."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", "Created"
+        UPDATE = "update", "Updated"
+        DELETE = "delete", "Deleted"
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_label = models.CharField(max_length=150, help_text="user:<name> or system:<command>")
+    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    action = models.CharField(max_length=20, choices=Action.choices)
+    object_type = models.CharField(max_length=100)
+    object_id = models.CharField(max_length=64)
+    object_repr = models.CharField(max_length=200, blank=True)
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+    request_id = models.CharField(max_length=64, blank=True)
+    client_address = models.GenericIPAddressField(null=True, blank=True)
+    reason = models.CharField(max_length=500, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object_idx")]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.actor_label} {self.action} {self.object_type}:{self.object_id}"

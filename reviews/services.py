@@ -1,0 +1,346 @@
+"""Every change of state, as verb-first functions.
+
+Pages, htmx fragments, the admin and management commands all call these, so permissions,
+transactions and locking live here and nowhere else. The audit event for each change is written
+by `reviews.audit` inside the same transaction. A refused action raises `ActionRefused` with a
+message meant for the person who tried it, and changes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+
+from reviews import defaults
+from reviews.models import Article, Category, Claim, Evidence, Membership, Outlet, Rating, Review, Role, Team
+from reviews.text import MAX_ARTICLE_BYTES, TextRefused, content_hash, decode_article, derive_meta, select_span
+
+
+class ActionRefused(Exception):
+    """The action is not allowed or not possible; str(exc) says why, for the user."""
+
+
+# --- teams -------------------------------------------------------------------------------------
+
+
+def create_team(*, name: str, slug: str) -> Team:
+    """Create a team with the default categories and rating scale."""
+    with transaction.atomic():
+        team = Team.objects.create(name=name, slug=slug)
+        seed_team_defaults(team)
+    return team
+
+
+def seed_team_defaults(team: Team) -> None:
+    """Give a team the default categories and ratings it lacks; existing ones are left alone."""
+    for position, (slug, name, colour, description) in enumerate(defaults.CATEGORIES):
+        Category.objects.get_or_create(
+            team=team,
+            slug=slug,
+            defaults={"name": name, "colour": colour, "description": description, "position": position},
+        )
+    for slug, label, value, is_scored, colour in defaults.RATINGS:
+        Rating.objects.get_or_create(
+            team=team, slug=slug, defaults={"label": label, "value": value, "is_scored": is_scored, "colour": colour}
+        )
+
+
+def add_member(*, team: Team, user: AbstractBaseUser, role: str) -> Membership:
+    """Make the user a member of the team with the role, or change the role they have."""
+    membership, _ = Membership.objects.update_or_create(team=team, user=user, defaults={"role": role})
+    return membership
+
+
+def role_in(user: AbstractBaseUser, team: Team) -> str | None:
+    if not user.is_authenticated:
+        return None
+    return Membership.objects.filter(user=user, team=team).values_list("role", flat=True).first()
+
+
+def _require_member(user: AbstractBaseUser, team: Team, *roles: str) -> str:
+    role = role_in(user, team)
+    if role is None:
+        raise ActionRefused("You are not a member of this team.")
+    if roles and role not in roles:
+        wanted = " or ".join(Role(r).label.lower() for r in roles)
+        raise ActionRefused(f"Only a team {wanted} may do this.")
+    return role
+
+
+# --- articles ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    source: str
+    status: str  # "imported", "duplicate" or "failed"
+    message: str
+    article: Article | None = None
+
+    @property
+    def failed(self) -> bool:
+        return self.status == "failed"
+
+
+def import_article(*, team: Team, data: bytes, source: str, actor: AbstractBaseUser | None = None) -> ImportResult:
+    """Import one text file into the team, all or nothing.
+
+    The same text imported again is a no-op reported as a duplicate. `actor` is the person
+    importing (who must be an owner of the team); None means a system process such as a command.
+    """
+    if actor is not None:
+        _require_member(actor, team, Role.OWNER)
+    try:
+        body = decode_article(data)
+    except TextRefused as exc:
+        return ImportResult(source, "failed", str(exc))
+    digest = content_hash(body)
+    existing = Article.objects.filter(team=team, content_hash=digest).first()
+    if existing is not None:
+        return ImportResult(source, "duplicate", f"same text as “{existing.title}”, not imported again", existing)
+    meta = derive_meta(body)
+    try:
+        with transaction.atomic():
+            outlet = Outlet.objects.get_or_create(name=meta.outlet)[0] if meta.outlet else None
+            article = Article.objects.create(
+                team=team,
+                title=meta.title,
+                body=body,
+                outlet=outlet,
+                source=source[:500],
+                content_hash=digest,
+                imported_by=actor,
+            )
+    except IntegrityError:  # the same text arrived concurrently
+        existing = Article.objects.get(team=team, content_hash=digest)
+        return ImportResult(source, "duplicate", f"same text as “{existing.title}”, not imported again", existing)
+    return ImportResult(source, "imported", f"imported as “{article.title}”", article)
+
+
+def import_paths(*, team: Team, paths: list[str]) -> list[ImportResult]:
+    """Import .txt files and folders of them, by a system process; one result per file or bad path."""
+    results: list[ImportResult] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() == ".txt")
+            if not files:
+                results.append(ImportResult(raw, "failed", "folder contains no .txt files"))
+            results.extend(_import_file(team, file) for file in files)
+        elif path.is_file():
+            results.append(_import_file(team, path))
+        else:
+            results.append(ImportResult(raw, "failed", "no such file or folder"))
+    return results
+
+
+def _import_file(team: Team, path: Path) -> ImportResult:
+    try:
+        with path.open("rb") as file:
+            # One byte past the limit is enough for decode_article to refuse an oversized file.
+            data = file.read(MAX_ARTICLE_BYTES + 1)
+    except OSError as exc:
+        return ImportResult(str(path), "failed", f"cannot be read: {exc.strerror}")
+    return import_article(team=team, data=data, source=path.name)
+
+
+def update_article(
+    *, user: AbstractBaseUser, article: Article, title: str, outlet_name: str, source: str, body: str | None = None
+) -> Article:
+    """Change an article's details. Its body may change only while no claim points into it."""
+    with transaction.atomic():
+        article = Article.objects.select_for_update().get(pk=article.pk)
+        _require_member(user, article.team, Role.OWNER, Role.MODERATOR)
+        if body is not None and body != article.body:
+            if article.claims.exists():
+                raise ActionRefused("The text cannot change: claims point into it.")
+            if not body.strip():
+                raise ActionRefused("The text cannot be empty.")
+            article.body = body
+            article.content_hash = content_hash(body)
+        article.title = title
+        article.source = source
+        article.outlet = Outlet.objects.get_or_create(name=outlet_name.strip())[0] if outlet_name.strip() else None
+        try:
+            with transaction.atomic():
+                article.save()
+        except IntegrityError:
+            raise ActionRefused("Another article of this team has exactly this text.") from None
+    return article
+
+
+def delete_article(*, user: AbstractBaseUser, article: Article) -> None:
+    """Delete an article with its claims, reviews and evidence (owners only)."""
+    with transaction.atomic():
+        _require_member(user, article.team, Role.OWNER)
+        article.delete()
+
+
+# --- claims ------------------------------------------------------------------------------------
+
+
+def tag_claim(
+    *,
+    user: AbstractBaseUser,
+    article: Article,
+    start: int,
+    end: int,
+    category: Category,
+    note: str = "",
+    quote: str | None = None,
+    origin: str = Claim.Origin.MANUAL,
+) -> Claim:
+    """Mark body[start:end] as a claim of the category.
+
+    When `quote` is given (the text the person selected) it must equal the stored text at those
+    offsets, so a claim never points at something other than what was selected. The same span
+    cannot be tagged twice in the same category.
+    """
+    _require_member(user, article.team)
+    if category.team_id != article.team_id:
+        raise ActionRefused("That category belongs to another team.")
+    try:
+        selector = select_span(article.body, start, end)
+    except TextRefused as exc:
+        raise ActionRefused(f"Cannot tag this span: {exc}.") from None
+    if quote is not None and quote != selector.quote:
+        raise ActionRefused("The selection does not match the article text at those positions; select it again.")
+    duplicate_message = f"This exact span is already tagged as “{category.name}”."
+    if Claim.objects.filter(article=article, start=start, end=end, category=category).exists():
+        raise ActionRefused(duplicate_message)
+    try:
+        with transaction.atomic():
+            claim = Claim(
+                article=article,
+                start=selector.start,
+                end=selector.end,
+                quote=selector.quote,
+                prefix=selector.prefix,
+                suffix=selector.suffix,
+                category=category,
+                note=note.strip(),
+                origin=origin,
+                created_by=user,
+            )
+            claim.save()
+    except IntegrityError:  # tagged by someone else a moment ago
+        raise ActionRefused(duplicate_message) from None
+    return claim
+
+
+def delete_claim(*, user: AbstractBaseUser, claim: Claim) -> None:
+    """Remove a claim: its creator while nobody else reviewed it, or a moderator or owner."""
+    with transaction.atomic():
+        role = _require_member(user, claim.article.team)
+        if role == Role.REVIEWER:
+            if claim.created_by_id != user.pk:
+                raise ActionRefused("Only the person who marked this claim, or a moderator, may remove it.")
+            if claim.reviews.exclude(reviewer=user).exists():
+                raise ActionRefused("Others have reviewed this claim; ask a moderator to remove it.")
+        claim.delete()
+
+
+# --- reviews and evidence ----------------------------------------------------------------------
+
+
+def save_review(
+    *,
+    user: AbstractBaseUser,
+    claim: Claim,
+    rating: Rating | None,
+    rationale: str,
+    confidence: int,
+) -> Review:
+    """Create or update the user's own review of the claim (one per claim and reviewer)."""
+    _require_member(user, claim.article.team)
+    if rating is not None and rating.team_id != claim.article.team_id:
+        raise ActionRefused("That rating belongs to another team's scale.")
+    if confidence not in Review.Confidence.values:
+        raise ActionRefused("Confidence must be low, medium or high.")
+    with transaction.atomic():
+        review = Review.objects.select_for_update().filter(claim=claim, reviewer=user).first()
+        if review is None:
+            review = Review(claim=claim, reviewer=user)
+        elif review.state not in (Review.State.DRAFT, Review.State.CHANGES_REQUESTED):
+            raise ActionRefused(f"This review is {review.get_state_display().lower()} and can no longer be edited.")
+        review.claim = claim  # keeps the loaded claim and article for the audit event
+        review.rating = rating
+        review.rationale = rationale.strip()
+        review.confidence = confidence
+        try:
+            with transaction.atomic():
+                review.save()
+        except IntegrityError:  # a second tab created it at the same moment
+            raise ActionRefused("Your review was saved from another window meanwhile; reload to see it.") from None
+    return review
+
+
+def _require_own_review(user: AbstractBaseUser, review: Review) -> None:
+    if review.reviewer_id != user.pk:
+        raise ActionRefused("You can change only your own reviews and evidence.")
+    _require_member(user, review.claim.article.team)
+
+
+def _check_url(url: str) -> str:
+    url = url.strip()
+    if url and urlsplit(url).scheme.lower() not in ("http", "https"):
+        raise ActionRefused("Evidence links must start with http:// or https://.")
+    return url
+
+
+def add_evidence(
+    *,
+    user: AbstractBaseUser,
+    review: Review,
+    url: str = "",
+    document_ref: str = "",
+    excerpt: str = "",
+    stance: str = Evidence.Stance.CONTEXT,
+) -> Evidence:
+    """Attach a piece of evidence to the user's own review."""
+    _require_own_review(user, review)
+    url = _check_url(url)
+    if not url and not document_ref.strip():
+        raise ActionRefused("Give a link or a document reference for the evidence.")
+    if stance not in Evidence.Stance.values:
+        raise ActionRefused("Stance must be supports, refutes or context.")
+    with transaction.atomic():
+        evidence = Evidence(
+            review=review,
+            url=url,
+            document_ref=document_ref.strip(),
+            excerpt=excerpt.strip(),
+            stance=stance,
+            added_by=user,
+        )
+        evidence.save()
+    return evidence
+
+
+def update_evidence(
+    *, user: AbstractBaseUser, evidence: Evidence, url: str, document_ref: str, excerpt: str, stance: str
+) -> Evidence:
+    """Change a piece of evidence on the user's own review."""
+    _require_own_review(user, evidence.review)
+    evidence.url = _check_url(url)
+    evidence.document_ref = document_ref.strip()
+    if not evidence.url and not evidence.document_ref:
+        raise ActionRefused("Give a link or a document reference for the evidence.")
+    if stance not in Evidence.Stance.values:
+        raise ActionRefused("Stance must be supports, refutes or context.")
+    evidence.excerpt = excerpt.strip()
+    evidence.stance = stance
+    with transaction.atomic():
+        evidence.save()
+    return evidence
+
+
+def remove_evidence(*, user: AbstractBaseUser, evidence: Evidence) -> None:
+    """Remove a piece of evidence from the user's own review."""
+    _require_own_review(user, evidence.review)
+    with transaction.atomic():
+        evidence.delete()

@@ -1,0 +1,330 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import retarget, trigger_client_event
+from django_htmx.middleware import HtmxDetails
+
+from reviews import services
+from reviews.forms import ArticleSearchForm, EvidenceForm, ImportForm, ReviewForm, TagClaimForm
+from reviews.highlight import Mark, render_body
+from reviews.models import Article, AuditEvent, Category, Claim, Evidence, Membership, Review, Role
+
+CLAIMS_CHANGED = "claimsChanged"
+
+
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
+
+
+# --- lookups: every id from a URL goes through one of these ---------------------------------
+
+
+def _get_article_for_user(request: HtmxHttpRequest, pk: int) -> Article:
+    return get_object_or_404(Article.objects.for_user(request.user).select_related("team", "outlet"), pk=pk)
+
+
+def _get_claim_for_user(request: HtmxHttpRequest, pk: int) -> Claim:
+    return get_object_or_404(
+        Claim.objects.for_user(request.user).select_related("article__team", "category", "created_by"), pk=pk
+    )
+
+
+def _get_own_evidence(request: HtmxHttpRequest, pk: int) -> Evidence:
+    evidence = Evidence.objects.filter(review__reviewer=request.user).select_related("review__claim__article__team")
+    return get_object_or_404(evidence.filter(review__claim__article__team__memberships__user=request.user), pk=pk)
+
+
+def _current_membership(request: HtmxHttpRequest) -> Membership | None:
+    memberships = list(Membership.objects.for_user(request.user))
+    chosen = request.session.get("team_id")
+    for membership in memberships:
+        if membership.team_id == chosen:
+            return membership
+    return memberships[0] if memberships else None
+
+
+# --- articles ---------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def article_list(request: HtmxHttpRequest) -> HttpResponse:
+    form = ArticleSearchForm(request.GET)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    articles = (
+        Article.objects.for_user(request.user)
+        .search(query)
+        .select_related("outlet")
+        .with_progress(request.user)
+        .order_by("-created_at", "-id")
+    )
+    page = Paginator(articles, 50).get_page(request.GET.get("page"))
+    membership = _current_membership(request)
+    context = {"form": form, "query": query, "page": page, "membership": membership}
+    template = "reviews/article_list.html"
+    if request.htmx and not request.htmx.boosted:
+        template += "#results"
+    return render(request, template, context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def article_import(request: HtmxHttpRequest) -> HttpResponse:
+    membership = _current_membership(request)
+    if membership is None or membership.role != Role.OWNER:
+        return render(
+            request, "reviews/forbidden.html", {"reason": "Only a team owner may import articles."}, status=403
+        )
+    results: list[services.ImportResult] = []
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        for upload in form.cleaned_data["files"]:
+            data = upload.read(services.MAX_ARTICLE_BYTES + 1)
+            results.append(
+                services.import_article(team=membership.team, data=data, source=upload.name, actor=request.user)
+            )
+    context = {"form": form, "results": results, "membership": membership}
+    template = "reviews/article_import.html"
+    if request.htmx:
+        template += "#import-results"
+    return render(request, template, context)
+
+
+def _reader_context(request: HtmxHttpRequest, article: Article, selected: Claim | None) -> dict:
+    my_reviews = Review.objects.filter(reviewer=request.user).select_related("rating")
+    claims = list(
+        article.claims.select_related("category").prefetch_related(Prefetch("reviews", my_reviews, to_attr="mine"))
+    )
+    marks = []
+    for claim in claims:
+        review = claim.mine[0] if claim.mine else None
+        rating = review.rating if review else None
+        claim.my_review = review
+        marks.append(
+            Mark(
+                claim_id=claim.pk,
+                start=claim.start,
+                end=claim.end,
+                category_id=claim.category_id,
+                verdict=rating.label if rating else "",
+                verdict_slug=rating.slug if rating else "",
+            )
+        )
+    categories = list(Category.objects.filter(team=article.team_id))
+    return {
+        "article": article,
+        "claims": claims,
+        "body_html": render_body(article.body, marks, selected.pk if selected else None),
+        "categories": categories,
+        "tag_form": TagClaimForm(team=article.team),
+        "selected": selected,
+    }
+
+
+@login_required
+@require_GET
+def article_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    article = _get_article_for_user(request, pk)
+    selected = None
+    claim_id = request.GET.get("claim", "")
+    if claim_id.isdigit():
+        selected = article.claims.select_related("category", "created_by", "article__team").filter(pk=claim_id).first()
+    context = _reader_context(request, article, selected)
+    if selected is not None:
+        context.update(_panel_context(request, selected))
+    template = "reviews/article_detail.html"
+    if request.htmx and request.htmx.target == "article-body":
+        template += "#article-body"
+    return render(request, template, context)
+
+
+# --- claims -----------------------------------------------------------------------------------
+
+
+def _panel_context(
+    request: HtmxHttpRequest,
+    claim: Claim,
+    review_form: ReviewForm | None = None,
+    evidence_form: EvidenceForm | None = None,
+) -> dict:
+    review = Review.objects.filter(claim=claim, reviewer=request.user).select_related("rating").first()
+    team = claim.article.team
+    evidence = list(review.evidence.all()) if review else []
+    history = AuditEvent.objects.filter(object_type="reviews.claim", object_id=str(claim.pk)).select_related("actor")[
+        :20
+    ]
+    return {
+        "claim": claim,
+        "review": review,
+        "review_form": review_form or ReviewForm(instance=review, team=team),
+        "evidence": evidence,
+        "evidence_form": evidence_form or EvidenceForm(),
+        "other_review_count": claim.reviews.exclude(reviewer=request.user).count(),
+        "history": history,
+        "can_delete_claim": review is None or claim.created_by_id == request.user.pk,
+    }
+
+
+def _panel_response(request: HtmxHttpRequest, claim: Claim, changed: bool = False, **forms) -> HttpResponse:
+    response = render(request, "reviews/article_detail.html#claim-panel", _panel_context(request, claim, **forms))
+    if changed:
+        trigger_client_event(response, CLAIMS_CHANGED, {"claim": claim.pk})
+    return response
+
+
+def _claim_url(claim: Claim) -> str:
+    return reverse("reviews:article-detail", args=[claim.article_id]) + f"?claim={claim.pk}#claim-panel"
+
+
+@login_required
+@require_POST
+def claim_create(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    article = _get_article_for_user(request, pk)
+    form = TagClaimForm(request.POST, team=article.team)
+    error = ""
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            claim = services.tag_claim(
+                user=request.user,
+                article=article,
+                start=data["start"],
+                end=data["end"],
+                category=data["category"],
+                note=data["note"],
+                quote=data["quote"],
+            )
+        except services.ActionRefused as exc:
+            error = str(exc)
+        else:
+            if request.htmx:
+                return _panel_response(request, claim, changed=True)
+            messages.success(request, "Claim tagged.")
+            return HttpResponseRedirect(_claim_url(claim))
+    else:
+        error = " ".join(message for messages_ in form.errors.values() for message in messages_)
+    if request.htmx:
+        response = render(request, "reviews/article_detail.html#tag-error", {"error": error})
+        return retarget(response, "#tag-error")
+    messages.error(request, error)
+    return redirect("reviews:article-detail", pk=article.pk)
+
+
+@login_required
+@require_GET
+def claim_panel(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    claim = _get_claim_for_user(request, pk)
+    if request.htmx:
+        return _panel_response(request, claim)
+    return HttpResponseRedirect(_claim_url(claim))
+
+
+@login_required
+@require_POST
+def claim_delete(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    claim = _get_claim_for_user(request, pk)
+    try:
+        services.delete_claim(user=request.user, claim=claim)
+    except services.ActionRefused as exc:
+        if request.htmx:
+            return _refused(request, claim, str(exc))
+        messages.error(request, str(exc))
+        return HttpResponseRedirect(_claim_url(claim))
+    if request.htmx:
+        response = render(request, "reviews/article_detail.html#claim-panel-empty", {"notice": "Claim removed."})
+        trigger_client_event(response, CLAIMS_CHANGED, {"claim": None})
+        return response
+    messages.success(request, "Claim removed.")
+    return redirect("reviews:article-detail", pk=claim.article_id)
+
+
+def _refused(request: HtmxHttpRequest, claim: Claim, message: str) -> HttpResponse:
+    context = _panel_context(request, claim)
+    context["panel_error"] = message
+    return render(request, "reviews/article_detail.html#claim-panel", context)
+
+
+# --- reviews and evidence ------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def review_save(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    claim = _get_claim_for_user(request, pk)
+    review = Review.objects.filter(claim=claim, reviewer=request.user).first()
+    form = ReviewForm(request.POST, instance=review, team=claim.article.team)
+    if form.is_valid():
+        try:
+            services.save_review(
+                user=request.user,
+                claim=claim,
+                rating=form.cleaned_data["rating"],
+                rationale=form.cleaned_data["rationale"],
+                confidence=form.cleaned_data["confidence"],
+            )
+        except services.ActionRefused as exc:
+            form.add_error(None, str(exc))
+        else:
+            if request.htmx:
+                return _panel_response(request, claim, changed=True)
+            messages.success(request, "Verdict saved.")
+            return HttpResponseRedirect(_claim_url(claim))
+    if request.htmx:
+        return _panel_response(request, claim, review_form=form)
+    return _full_page_with_forms(request, claim, review_form=form)
+
+
+@login_required
+@require_POST
+def evidence_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    claim = _get_claim_for_user(request, pk)
+    review = Review.objects.filter(claim=claim, reviewer=request.user).first()
+    form = EvidenceForm(request.POST)
+    if form.is_valid():
+        if review is None:
+            form.add_error(None, "Save your verdict first, then add evidence to it.")
+        else:
+            try:
+                services.add_evidence(user=request.user, review=review, **form.cleaned_data)
+            except services.ActionRefused as exc:
+                form.add_error(None, str(exc))
+            else:
+                if request.htmx:
+                    return _panel_response(request, claim, changed=True)
+                messages.success(request, "Evidence added.")
+                return HttpResponseRedirect(_claim_url(claim))
+    if request.htmx:
+        return _panel_response(request, claim, evidence_form=form)
+    return _full_page_with_forms(request, claim, evidence_form=form)
+
+
+@login_required
+@require_POST
+def evidence_delete(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    evidence = _get_own_evidence(request, pk)
+    claim = _get_claim_for_user(request, evidence.review.claim_id)
+    try:
+        services.remove_evidence(user=request.user, evidence=evidence)
+    except services.ActionRefused as exc:
+        if request.htmx:
+            return _refused(request, claim, str(exc))
+        messages.error(request, str(exc))
+        return HttpResponseRedirect(_claim_url(claim))
+    if request.htmx:
+        return _panel_response(request, claim, changed=True)
+    messages.success(request, "Evidence removed.")
+    return HttpResponseRedirect(_claim_url(claim))
+
+
+def _full_page_with_forms(request: HtmxHttpRequest, claim: Claim, **forms) -> HttpResponse:
+    """A plain (non-htmx) post with errors: the reader with the panel and the bound forms."""
+    context = _reader_context(request, claim.article, claim)
+    context.update(_panel_context(request, claim, **forms))
+    return render(request, "reviews/article_detail.html", context, status=200)
