@@ -14,7 +14,8 @@ from django_htmx.middleware import HtmxDetails
 from reviews import services
 from reviews.forms import ArticleSearchForm, EvidenceForm, ImportForm, ReviewForm, TagClaimForm
 from reviews.highlight import Mark, render_body
-from reviews.models import Article, AuditEvent, Category, Claim, Evidence, Membership, Review, Role
+from reviews.models import Article, AuditEvent, Category, Claim, Evidence, Review, Role
+from reviews.teams import current_membership
 
 CLAIMS_CHANGED = "claimsChanged"
 
@@ -41,15 +42,6 @@ def _get_own_evidence(request: HtmxHttpRequest, pk: int) -> Evidence:
     return get_object_or_404(evidence.filter(review__claim__article__team__memberships__user=request.user), pk=pk)
 
 
-def _current_membership(request: HtmxHttpRequest) -> Membership | None:
-    memberships = list(Membership.objects.for_user(request.user))
-    chosen = request.session.get("team_id")
-    for membership in memberships:
-        if membership.team_id == chosen:
-            return membership
-    return memberships[0] if memberships else None
-
-
 # --- articles ---------------------------------------------------------------------------------
 
 
@@ -66,7 +58,7 @@ def article_list(request: HtmxHttpRequest) -> HttpResponse:
         .order_by("-created_at", "-id")
     )
     page = Paginator(articles, 50).get_page(request.GET.get("page"))
-    membership = _current_membership(request)
+    membership = current_membership(request)
     context = {"form": form, "query": query, "page": page, "membership": membership}
     template = "reviews/article_list.html"
     if request.htmx and not request.htmx.boosted:
@@ -77,7 +69,7 @@ def article_list(request: HtmxHttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def article_import(request: HtmxHttpRequest) -> HttpResponse:
-    membership = _current_membership(request)
+    membership = current_membership(request)
     if membership is None or membership.role != Role.OWNER:
         return render(
             request, "reviews/forbidden.html", {"reason": "Only a team owner may import articles."}, status=403
