@@ -1,0 +1,373 @@
+"""The reader in a real browser: Chromium driven by Playwright against pytest-django's live server.
+
+Selections are made with the mouse, the way a person makes them: the test finds where the wanted
+characters are drawn and drags from the first to the last, and the page's own JavaScript turns the
+selection into offsets. The database then has to hold exactly the text that was selected.
+
+Run only these with `pytest -m browser`; skip them with `-m "not browser"`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from reviews import services
+from reviews.audit import system_actor
+from reviews.models import Article, Category, Claim, Evidence, Rating, Review, Role, Team
+from tests.conftest import PASSWORD, make_user, seed_bytes
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
+VIEWPORT = {"width": 1440, "height": 900}
+
+# Seed 001
+SENTENCE = (
+    "The seven army reconnaissance personnel were shot down from Ukrainian airspace last week, according to reports."
+)
+NBSP_SENTENCE = (
+    "Most inhabitants in Volnovakha had evacuated, according to Pavlo Kyrylenko, the governor of the Donetsk "
+    "region, but there was nothing remained of the city, The Sun\u00a0reported."
+)
+# Seed 002: curly double quotes, a curly apostrophe and an em dash
+CURLY_PARAGRAPH = (
+    "\u201cI gravely apologize for our treacherous invasion. To the generalship of our military units, I would "
+    "like to say one thing \u2014 that they\u2019ve acted cowardly, that they acted traitorously to us,\u201d he said."
+)
+
+
+# --- browser ----------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def browser() -> Browser:
+    # Playwright's sync API runs an event loop in this thread, which makes Django refuse ORM calls
+    # from the test body unless told that this is deliberate.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+            yield browser
+            browser.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture
+def page(browser: Browser, live_server) -> Page:
+    context = browser.new_context(viewport=VIEWPORT, base_url=live_server.url)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield page
+    context.close()
+    assert not errors, f"JavaScript errors on the page: {errors}"
+
+
+# --- data (transactional: the live server reads it from another thread) -----------------------------
+
+
+@pytest.fixture
+def desk(transactional_db) -> Team:
+    return services.create_team(name="Desk", slug="desk")
+
+
+@pytest.fixture
+def rita(desk):
+    user = make_user("rita")
+    services.add_member(team=desk, user=user, role=Role.REVIEWER)
+    return user
+
+
+def import_seed(team: Team, prefix: str) -> Article:
+    with system_actor("tests"):
+        return services.import_article(team=team, data=seed_bytes(prefix), source=f"{prefix}.txt").article
+
+
+@pytest.fixture
+def article(desk) -> Article:
+    return import_seed(desk, "001")
+
+
+# --- helpers ----------------------------------------------------------------------------------------
+
+
+def log_in(page: Page, user) -> None:
+    page.goto("/login/")
+    page.fill("#id_username", user.get_username())
+    page.fill("#id_password", PASSWORD)
+    page.click("form button[type=submit]")
+    expect(page).to_have_url(re.compile(r"/articles/$"))
+
+
+def open_reader(page: Page, article: Article) -> None:
+    page.goto(f"/articles/{article.pk}/")
+    expect(page.locator("#article-text")).to_be_visible()
+    # The page shows the stored text exactly, character for character.
+    assert page.locator("#article-text").evaluate("el => el.textContent") == article.body
+
+
+# Where the first and the last character of body[start:end] are drawn, in viewport coordinates.
+# Offsets are code points (Python string indices); the text nodes are walked independently of
+# reader.js so that the test does not share the page's own offset arithmetic.
+_CHAR_RECTS_JS = """
+([start, end]) => {
+  const root = document.getElementById("article-text");
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  const chars = [];
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    let i = 0;
+    for (const ch of node.data) { chars.push([node, i, ch.length]); i += ch.length; }
+  }
+  function rect(cp) {
+    const [node, i, n] = chars[cp];
+    const range = document.createRange();
+    range.setStart(node, i);
+    range.setEnd(node, i + n);
+    const r = range.getClientRects()[0];
+    return { left: r.left, right: r.right, top: r.top, bottom: r.bottom };
+  }
+  let first = rect(start);
+  window.scrollBy(0, first.top - 160);
+  first = rect(start);
+  const last = rect(end - 1);
+  return { first, last, viewportHeight: window.innerHeight };
+}
+"""
+
+
+def drag_select(page: Page, body: str, start: int, end: int) -> None:
+    """Select body[start:end] by pressing the mouse before its first character and releasing after its last."""
+    assert not body[start].isspace() and not body[end - 1].isspace(), "a drag starts and ends on a visible character"
+    rects = page.evaluate(_CHAR_RECTS_JS, [start, end])
+    first, last = rects["first"], rects["last"]
+    assert first["top"] > 0 and last["bottom"] < rects["viewportHeight"], f"selection not on screen: {rects}"
+    page.mouse.move(first["left"] + 1, (first["top"] + first["bottom"]) / 2)
+    page.mouse.down()
+    page.mouse.move(last["right"] - 1, (last["top"] + last["bottom"]) / 2, steps=8)
+    page.mouse.up()
+
+
+def select_and_tag(page: Page, body: str, start: int, end: int, category: str) -> None:
+    drag_select(page, body, start, end)
+    form = page.locator("#tag-form")
+    expect(form).to_be_visible()
+    # What the page will post, before posting it: offsets and quote must describe the same text.
+    posted = form.evaluate(
+        "f => ({start: f.elements.start.value, end: f.elements.end.value, quote: f.elements.quote.value})"
+    )
+    assert posted == {"start": str(start), "end": str(end), "quote": body[start:end]}
+    form.locator("select[name=category]").select_option(label=category)
+    form.locator("button[type=submit]").click()
+
+
+def span_of(body: str, text: str) -> tuple[int, int]:
+    start = body.index(text)
+    assert body.count(text) == 1
+    return start, start + len(text)
+
+
+# --- tests ------------------------------------------------------------------------------------------
+
+
+def test_tag_review_and_add_evidence_with_the_mouse(page: Page, rita, article):
+    log_in(page, rita)
+    page.get_by_role("link", name=article.title).click()
+    expect(page).to_have_url(re.compile(rf"/articles/{article.pk}/$"))
+    assert page.locator("#article-text").evaluate("el => el.textContent") == article.body
+    page.evaluate("window.__sameDocument = true")
+
+    start, end = span_of(article.body, SENTENCE)
+    select_and_tag(page, article.body, start, end, "Casualty figures")
+
+    mark = page.locator("#article-text mark.hl")
+    expect(mark).to_have_count(1)
+    expect(mark).to_have_text(SENTENCE)
+    panel = page.locator("#claim-panel")
+    expect(panel.locator("blockquote.quote")).to_have_text(SENTENCE)
+    expect(page.locator("#tag-form")).to_be_hidden()
+    assert page.evaluate("window.__sameDocument === true"), "tagging reloaded the page"
+
+    claim = Claim.objects.get(article=article)
+    assert claim.quote == article.body[claim.start : claim.end] == SENTENCE
+    assert (claim.start, claim.end) == (start, end)
+    assert claim.category.name == "Casualty figures"
+    assert claim.created_by == rita
+    expect(panel).to_have_attribute("data-claim", str(claim.pk))
+
+    panel.locator("select[name=rating]").select_option(label="Mostly false")
+    panel.locator("textarea[name=rationale]").fill("Only one source, and it is a tabloid.")
+    panel.get_by_role("button", name="Save verdict").click()
+    expect(panel.locator(".review-form")).to_contain_text("Saved")
+
+    panel.locator("input[name=url]").fill("https://example.org/report/seven-pilots")
+    panel.locator("textarea[name=excerpt]").fill("Ukraine said six aircraft were downed that week.")
+    panel.locator("select[name=stance]").select_option("refutes")
+    panel.get_by_role("button", name="Add evidence").click()
+    expect(panel.locator("ul.evidence li")).to_have_count(1)
+    assert page.evaluate("window.__sameDocument === true"), "reviewing reloaded the page"
+
+    page.reload()
+    mark = page.locator("#article-text mark.hl")
+    expect(mark).to_have_count(1)
+    expect(mark).to_have_text(SENTENCE)
+    expect(mark).to_have_attribute("data-verdict", re.compile("Mostly false"))
+    expect(page.locator("#claim-panel")).not_to_have_attribute("data-claim", re.compile("."))
+
+    mark.click()
+    panel = page.locator("#claim-panel")
+    expect(panel).to_have_attribute("data-claim", str(claim.pk))
+    expect(panel.locator("blockquote.quote")).to_have_text(SENTENCE)
+    rating = Rating.objects.get(team=article.team, label="Mostly false")
+    expect(panel.locator("select[name=rating]")).to_have_value(str(rating.pk))
+    expect(panel.locator("textarea[name=rationale]")).to_have_value("Only one source, and it is a tabloid.")
+    evidence = panel.locator("ul.evidence li")
+    expect(evidence).to_have_count(1)
+    expect(evidence).to_contain_text("Refutes")
+    expect(evidence.locator("a")).to_have_attribute("href", "https://example.org/report/seven-pilots")
+    expect(evidence.locator("q")).to_have_text("Ukraine said six aircraft were downed that week.")
+    expect(mark).to_have_class(re.compile(r"\bhl-selected\b"))
+
+    review = Review.objects.get(claim=claim, reviewer=rita)
+    assert review.rating == rating
+    assert review.rationale == "Only one source, and it is a tabloid."
+    item = Evidence.objects.get(review=review)
+    assert (item.url, item.stance) == ("https://example.org/report/seven-pilots", Evidence.Stance.REFUTES)
+
+
+def test_a_selection_with_a_non_breaking_space_keeps_it(page: Page, rita, article):
+    assert "The Sun\u00a0reported" in article.body
+    log_in(page, rita)
+    open_reader(page, article)
+
+    start, end = span_of(article.body, NBSP_SENTENCE)
+    select_and_tag(page, article.body, start, end, "Attribution chain")
+    expect(page.locator("#article-text mark.hl")).to_have_text(NBSP_SENTENCE)
+
+    claim = Claim.objects.get(article=article)
+    assert "\u00a0" in claim.quote
+    assert claim.quote == article.body[claim.start : claim.end] == NBSP_SENTENCE
+
+
+def test_a_selection_across_paragraphs_keeps_the_newlines(page: Page, rita, article):
+    log_in(page, rita)
+    open_reader(page, article)
+
+    start = article.body.index(SENTENCE)
+    end = article.body.index("To Stop the Violence") + len("To Stop")
+    wanted = article.body[start:end]
+    assert wanted.count("\n\n") == 1 and wanted.endswith("Russian Soldiers Urged Russia To Stop")
+    select_and_tag(page, article.body, start, end, "Casualty figures")
+    expect(page.locator("#article-text mark.hl")).not_to_have_count(0)
+    expect(page.locator("#claim-panel blockquote.quote")).to_have_text(wanted)
+
+    claim = Claim.objects.get(article=article)
+    assert (claim.start, claim.end) == (start, end)
+    assert claim.quote == article.body[claim.start : claim.end] == wanted
+    assert "according to reports.\n\nRussian Soldiers" in claim.quote
+    # The highlight covers exactly those characters, newlines included.
+    marked = page.locator("#article-text mark.hl").evaluate_all("marks => marks.map(m => m.textContent).join('')")
+    assert marked == wanted
+
+
+def test_a_selection_with_curly_quotes(page: Page, rita, desk):
+    article = import_seed(desk, "002")
+    assert "\u201c" in CURLY_PARAGRAPH and "\u2019" in CURLY_PARAGRAPH and "\u201d" in CURLY_PARAGRAPH
+    log_in(page, rita)
+    open_reader(page, article)
+
+    start, end = span_of(article.body, CURLY_PARAGRAPH)
+    select_and_tag(page, article.body, start, end, "Geneva Convention concern")
+    expect(page.locator("#article-text mark.hl")).to_have_text(CURLY_PARAGRAPH)
+
+    claim = Claim.objects.get(article=article)
+    assert claim.quote == article.body[claim.start : claim.end] == CURLY_PARAGRAPH
+
+
+def test_tagging_the_same_span_twice_is_refused_in_the_popover(page: Page, rita, article):
+    log_in(page, rita)
+    open_reader(page, article)
+    start, end = span_of(article.body, SENTENCE)
+
+    select_and_tag(page, article.body, start, end, "Casualty figures")
+    expect(page.locator("#article-text mark.hl")).to_have_text(SENTENCE)
+    expect(page.locator("#tag-form")).to_be_hidden()
+
+    # Now the sentence is a highlight; select it again, over the mark, in the same category.
+    select_and_tag(page, article.body, start, end, "Casualty figures")
+    error = page.locator("#tag-form #tag-error")
+    expect(error).to_have_text("This exact span is already tagged as “Casualty figures”.")
+    expect(page.locator("#tag-form")).to_be_visible()
+
+    assert Claim.objects.filter(article=article).count() == 1
+    expect(page.locator("#article-text mark.hl")).to_have_count(1)
+    expect(page.locator(".claim-list .count")).to_have_text("1")
+
+
+def test_screenshots_of_the_list_and_a_reader_with_several_claims(page: Page, rita, article):
+    body = article.body
+    casualty = Category.objects.get(team=article.team, slug="casualty-figures")
+    attribution = Category.objects.get(team=article.team, slug="attribution-chain")
+    geneva = Category.objects.get(team=article.team, slug="geneva-convention")
+    ratings = {r.slug: r for r in Rating.objects.filter(team=article.team)}
+    spans = [
+        (SENTENCE, casualty, "mostly-false"),
+        ("according to reports.", attribution, "unverifiable"),  # nested inside the first
+        (NBSP_SENTENCE, attribution, None),
+        (
+            "Russian soldiers have also been accused of shooting women and children, as well as murdering seven "
+            "people attempting to flee a town near Kyiv.",
+            geneva,
+            "mixed",
+        ),
+    ]
+    claims = []
+    for text, category, slug in spans:
+        start, end = span_of(body, text)
+        claim = services.tag_claim(user=rita, article=article, start=start, end=end, category=category, quote=text)
+        if slug:
+            services.save_review(user=rita, claim=claim, rating=ratings[slug], rationale="", confidence=2)
+        claims.append(claim)
+    review = Review.objects.get(claim=claims[0], reviewer=rita)
+    services.add_evidence(
+        user=rita, review=review, url="https://example.org/a", excerpt="Six, not seven.", stance="refutes"
+    )
+    import_seed(article.team, "002")
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    log_in(page, rita)
+    expect(page.locator("table.list tbody tr")).to_have_count(2)
+    page.screenshot(path=str(ARTIFACTS / "article-list.png"), full_page=False)
+
+    open_reader(page, article)
+    expect(page.locator(".claim-list .count")).to_have_text(str(len(claims)))
+    page.locator(f'#article-text mark[data-starts~="{claims[0].pk}"]').click()
+    panel = page.locator("#claim-panel")
+    expect(panel).to_have_attribute("data-claim", str(claims[0].pk))
+    expect(panel.locator("ul.evidence li")).to_have_count(1)
+    # Frame the claims: the first highlight near the top of the window, the sticky panel beside them.
+    page.evaluate(
+        "window.scrollTo(0, document.querySelector('#article-text mark.hl').getBoundingClientRect().top"
+        " + window.scrollY - 140)"
+    )
+    page.screenshot(path=str(ARTIFACTS / "reader-with-claims.png"), full_page=False)
+    assert (ARTIFACTS / "article-list.png").stat().st_size > 0
+    assert (ARTIFACTS / "reader-with-claims.png").stat().st_size > 0
