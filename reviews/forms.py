@@ -13,13 +13,19 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class MultipleFileField(forms.FileField):
+    """Several files at once. An empty file is not an error here: the importer reports it per file."""
+
     widget = MultipleFileInput
 
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("allow_empty_file", True)
+        super().__init__(*args, **kwargs)
+
     def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(item, initial) for item in data]
-        return [single(data, initial)]
+        items = [item for item in data if item] if isinstance(data, list | tuple) else ([data] if data else [])
+        if not items and self.required:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+        return [super(MultipleFileField, self).clean(item, initial) for item in items]
 
 
 class ImportForm(forms.Form):

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from html import escape  # what django.utils.html.escape does, without wrapping every piece in SafeString
 
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 
@@ -26,6 +26,8 @@ class Mark:
 
 
 def render_body(body: str, marks: Iterable[Mark], selected: int | None = None) -> SafeString:
+    # One pass over the cut points; this runs on every reader page, so the loop keeps to plain
+    # tuples: (end, innermost-first sort key, claim id as text, mark).
     marks = sorted(marks, key=lambda m: (m.start, -m.end, m.claim_id))
     cuts = {0, len(body)}
     for mark in marks:
@@ -35,40 +37,47 @@ def render_body(body: str, marks: Iterable[Mark], selected: int | None = None) -
     ends_at: dict[int, list[Mark]] = {}
     for mark in marks:
         ends_at.setdefault(mark.end, []).append(mark)
+    entries = [(m.end, (m.end - m.start, m.claim_id), str(m.claim_id), m) for m in marks]
 
     parts: list[str] = []
-    active: list[Mark] = []
+    append = parts.append
+    active: list[tuple] = []
     next_mark = 0
+    count = len(marks)
     for a, b in zip(points, points[1:], strict=False):
-        active = [m for m in active if m.end > a]
-        while next_mark < len(marks) and marks[next_mark].start == a:
-            active.append(marks[next_mark])
+        if active:
+            active = [entry for entry in active if entry[0] > a]
+        starts: list[str] = []
+        while next_mark < count and marks[next_mark].start == a:
+            entry = entries[next_mark]
+            active.append(entry)
+            starts.append(entry[2])
             next_mark += 1
         text = escape(body[a:b])
         if not active:
-            parts.append(f'<span data-s="{a}">{text}</span>')
+            append(f'<span data-s="{a}">{text}</span>')
             continue
         # The innermost (shortest) claim decides the colour; the rest show as depth.
-        ordered = sorted(active, key=lambda m: (m.end - m.start, m.claim_id))
-        inner = ordered[0]
-        classes = ["hl", f"cat-{inner.category_id}"]
+        ordered = sorted(active, key=_innermost_first) if len(active) > 1 else active
+        classes = f"hl cat-{ordered[0][3].category_id}"
         if len(active) > 1:
-            classes.append("hl-overlap")
-        if selected is not None and any(m.claim_id == selected for m in active):
-            classes.append("hl-selected")
-        attrs = [
-            f'class="{" ".join(classes)}"',
-            f'data-s="{a}"',
-            f'data-claims="{" ".join(str(m.claim_id) for m in ordered)}"',
-        ]
-        if any(m.start == a for m in active):
-            classes_attr_start = " ".join(str(m.claim_id) for m in active if m.start == a)
-            attrs.append(f'data-starts="{classes_attr_start}"')
-        closing = [m for m in ends_at.get(b, []) if m in active]
-        if closing:
-            label = " · ".join(m.verdict or "no verdict" for m in closing)
-            attrs.append(f'data-verdict="{escape(label)}"')
-            slug = next((m.verdict_slug for m in closing if m.verdict_slug), "none")
-            attrs.append(f'data-vslug="{escape(slug)}"')
-        parts.append(f"<mark {' '.join(attrs)}>{text}</mark>")
+            classes += " hl-overlap"
+        if selected is not None and any(entry[3].claim_id == selected for entry in active):
+            classes += " hl-selected"
+        attrs = f'class="{classes}" data-s="{a}" data-claims="{" ".join([entry[2] for entry in ordered])}"'
+        if starts:  # the marks that start here are exactly the ones just added, in `active` order
+            attrs += f' data-starts="{" ".join(starts)}"'
+        ending = ends_at.get(b)
+        if ending:
+            # A mark ending at b is active on [a, b) exactly when it started at or before a.
+            closing = [m for m in ending if m.start <= a]
+            if closing:
+                label = " · ".join([m.verdict or "no verdict" for m in closing])
+                slug = next((m.verdict_slug for m in closing if m.verdict_slug), "none")
+                attrs += f' data-verdict="{escape(label)}" data-vslug="{escape(slug)}"'
+        append(f"<mark {attrs}>{text}</mark>")
     return mark_safe("".join(parts))  # every piece of text above is escaped
+
+
+def _innermost_first(entry: tuple) -> tuple[int, int]:
+    return entry[1]

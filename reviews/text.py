@@ -1,8 +1,8 @@
 """Plain-text handling: decoding imported files, deriving titles and outlets, and span selectors.
 
 Offsets everywhere are Python string indices (code points) into the stored body. Line endings are
-normalised the way `open(path, encoding="utf-8").read()` does, so offsets into the stored body are
-also offsets into the file as Python reads it.
+normalised the way `open(path, encoding="utf-8-sig").read()` does (which also drops a leading byte
+order mark), so offsets into the stored body are also offsets into the file as Python reads it.
 """
 
 from __future__ import annotations
@@ -19,6 +19,8 @@ MAX_TITLE_LENGTH = 200
 _HEADLINE_MAX = 250
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*(?=\s|$)")
 _ENDS_LIKE_SENTENCE = re.compile(r"[.!?][\"'”’)\]]*$")
+# A full stop after these ends no sentence: "U.S. officials", "J. Smith", "Mr. Putin".
+_ABBREVIATION = re.compile(r"\b(?:[A-Z]|Mr|Mrs|Ms|Dr|St|Gen|Col|Lt|Sgt|Capt|Gov|Sen|Rep|Prof)$")
 
 
 class TextRefused(ValueError):
@@ -35,7 +37,7 @@ def decode_article(data: bytes) -> str:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise TextRefused(f"file is not valid UTF-8 text (bad byte at position {exc.start})") from None
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     controls = [ch for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\n\t"]
     if controls:
         raise TextRefused(f"file contains control characters (first: U+{ord(controls[0]):04X}); is it binary?")
@@ -70,12 +72,16 @@ def derive_meta(body: str) -> ArticleMeta:
     """
     lines = [line.strip() for line in body.split("\n")]
     first = next(line for line in lines if line)
-    if len(first) <= _HEADLINE_MAX and not _ENDS_LIKE_SENTENCE.search(first):
-        title = first
-    else:
-        match = _SENTENCE_END.search(first)
-        title = first[: match.end()] if match else first
+    is_headline = len(first) <= _HEADLINE_MAX and not _ENDS_LIKE_SENTENCE.search(first)
+    title = first if is_headline else _first_sentence(first)
     return ArticleMeta(title=_shorten(title), outlet=_derive_outlet(lines))
+
+
+def _first_sentence(line: str) -> str:
+    for match in _SENTENCE_END.finditer(line):
+        if not (match.group().startswith(".") and _ABBREVIATION.search(line[: match.start()])):
+            return line[: match.end()]
+    return line
 
 
 _SOURCE_LINE = re.compile(r"^Source:\s*(?P<name>[^\n]{2,80}?)\s*$", re.IGNORECASE)

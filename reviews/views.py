@@ -75,7 +75,7 @@ def article_import(request: HtmxHttpRequest) -> HttpResponse:
             request, "reviews/forbidden.html", {"reason": "Only a team owner may import articles."}, status=403
         )
     results: list[services.ImportResult] = []
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
     if request.method == "POST" and form.is_valid():
         for upload in form.cleaned_data["files"]:
             data = upload.read(services.MAX_ARTICLE_BYTES + 1)
