@@ -26,6 +26,13 @@ from reviews.models import (
     Team,
 )
 
+EVIDENCE_FIELDS = ["url", "document_ref", "excerpt", "stance"]
+
+
+def _record_formset_changes(formset, *, new: list, changed: list, deleted: list) -> None:
+    """What formset.save() would have noted, for the admin's change message; the services saved."""
+    formset.new_objects, formset.changed_objects, formset.deleted_objects = new, changed, deleted
+
 
 class ServiceAdmin(admin.ModelAdmin):
     def _refusal(self, request: HttpRequest, exc: services.ActionRefused) -> HttpResponseRedirect:
@@ -129,11 +136,17 @@ class ClaimInline(admin.TabularInline):
 
 
 class ArticleAdminForm(forms.ModelForm):
+    # Not stripped: the body is stored exactly; only the browser's line endings are normalised.
+    body = forms.CharField(widget=forms.Textarea, strip=False)
+    title = forms.CharField(max_length=300, required=False, help_text="Left empty: derived from the text")
     outlet_name = forms.CharField(max_length=200, required=False, label="Outlet")
 
     class Meta:
         model = Article
         fields = ["team", "title", "body", "source"]
+
+    def clean_body(self) -> str:
+        return self.cleaned_data["body"].replace("\r\n", "\n").replace("\r", "\n")
 
 
 @admin.register(Article)
@@ -175,25 +188,19 @@ class ArticleAdmin(ServiceAdmin):
             result = services.import_article(
                 team=data["team"],
                 data=data["body"].encode("utf-8"),
-                source=data["source"] or "admin",
-                actor=request.user,
-            )
-            if result.failed or result.article is None:
-                raise services.ActionRefused(result.message)
-            if result.status == "duplicate":
-                raise services.ActionRefused(result.message)
-            article = services.update_article(
-                user=request.user,
-                article=result.article,
-                title=data["title"] or result.article.title,
-                outlet_name=data["outlet_name"],
                 source=data["source"],
+                actor=request.user,
+                title=data["title"],
+                outlet_name=data["outlet_name"],
             )
+            if result.status != "imported":
+                raise services.ActionRefused(result.message)
+            article = result.article
         else:
             article = services.update_article(
                 user=request.user,
                 article=Article.objects.get(pk=obj.pk),
-                title=data["title"],
+                title=data["title"] or obj.title,
                 outlet_name=data["outlet_name"],
                 source=data["source"],
                 body=data.get("body"),
@@ -203,8 +210,10 @@ class ArticleAdmin(ServiceAdmin):
 
     def save_related(self, request, form, formsets, change):
         for formset in formsets:  # the claim inline only deletes, through the service
-            for deleted in formset.deleted_forms:
-                services.delete_claim(user=request.user, claim=deleted.instance)
+            removed = [deleted.instance for deleted in formset.deleted_forms if deleted.instance.pk]
+            for claim in removed:
+                services.delete_claim(user=request.user, claim=claim)
+            _record_formset_changes(formset, new=[], changed=[], deleted=removed)
 
     def delete_model(self, request, obj):
         services.delete_article(user=request.user, article=obj)
@@ -314,22 +323,24 @@ class ReviewAdmin(ServiceAdmin):
     def save_related(self, request, form, formsets, change):
         review = form.instance
         for formset in formsets:
-            for deleted in formset.deleted_forms:
-                if deleted.instance.pk:
-                    services.remove_evidence(user=request.user, evidence=deleted.instance)
+            new, changed, deleted = [], [], []
             for inline_form in formset.forms:
-                if inline_form in formset.deleted_forms or not inline_form.has_changed():
+                instance = inline_form.instance
+                if inline_form in formset.deleted_forms:
+                    if instance.pk:
+                        services.remove_evidence(user=request.user, evidence=instance)
+                        deleted.append(instance)
                     continue
-                fields = {
-                    name: inline_form.cleaned_data.get(name, "")
-                    for name in ["url", "document_ref", "excerpt", "stance"]
-                }
-                if inline_form.instance.pk:
-                    services.update_evidence(
-                        user=request.user, evidence=Evidence.objects.get(pk=inline_form.instance.pk), **fields
-                    )
+                if not inline_form.has_changed():
+                    continue
+                fields = {name: inline_form.cleaned_data.get(name, "") for name in EVIDENCE_FIELDS}
+                if instance.pk:
+                    stored = Evidence.objects.select_related("review__claim__article").get(pk=instance.pk)
+                    updated = services.update_evidence(user=request.user, evidence=stored, **fields)
+                    changed.append((updated, inline_form.changed_data))
                 else:
-                    services.add_evidence(user=request.user, review=review, **fields)
+                    new.append(services.add_evidence(user=request.user, review=review, **fields))
+            _record_formset_changes(formset, new=new, changed=changed, deleted=deleted)
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False  # a verdict is withdrawn by clearing its rating, never erased

@@ -152,6 +152,10 @@ def _write_event(instance: Audited, action: str, before: dict | None, after: dic
     )
 
 
+def _auto_now_fields(model: type[models.Model]) -> set[str]:
+    return {field.attname for field in model._meta.concrete_fields if getattr(field, "auto_now", False)}
+
+
 def _on_save(sender, instance: Audited, created: bool, raw: bool = False, **kwargs) -> None:
     if raw:  # loading fixtures writes no history
         return
@@ -164,7 +168,8 @@ def _on_save(sender, instance: Audited, created: bool, raw: bool = False, **kwar
             _write_event(instance, "update", None, current)
         else:
             changed = [name for name in current if name in loaded and loaded[name] != current[name]]
-            if changed:
+            # A save that only moved an auto_now timestamp changed nothing a person did.
+            if set(changed) - _auto_now_fields(type(instance)):
                 _write_event(
                     instance,
                     "update",

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.core.validators import URLValidator
 
-from reviews.models import Category, Evidence, Rating, Review, Team
+from reviews.models import MAX_EXCERPT_LENGTH, MAX_RATIONALE_LENGTH, Category, Evidence, Rating, Review, Team
 
 MAX_QUOTE_LENGTH = 20_000
 
@@ -61,7 +61,9 @@ class TagClaimForm(forms.Form):
 class ReviewForm(forms.ModelForm):
     rating = forms.ModelChoiceField(queryset=Rating.objects.none(), required=False, empty_label="— no verdict yet —")
     rationale = forms.CharField(
-        max_length=10_000, required=False, widget=forms.Textarea(attrs={"rows": 4, "placeholder": "Why this verdict?"})
+        max_length=MAX_RATIONALE_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4, "placeholder": "Why this verdict?"}),
     )
 
     class Meta:
@@ -83,7 +85,9 @@ class EvidenceForm(forms.ModelForm):
     )
     document_ref = forms.CharField(label="Or document", max_length=300, required=False)
     excerpt = forms.CharField(
-        max_length=5_000, required=False, widget=forms.Textarea(attrs={"rows": 2, "placeholder": "Quoted excerpt"})
+        max_length=MAX_EXCERPT_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "placeholder": "Quoted excerpt"}),
     )
 
     class Meta:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from html import escape  # what django.utils.html.escape does, without wrapping every piece in SafeString
+from operator import itemgetter
 
 from django.utils.safestring import SafeString, mark_safe
 
@@ -58,13 +59,16 @@ def render_body(body: str, marks: Iterable[Mark], selected: int | None = None) -
             append(f'<span data-s="{a}">{text}</span>')
             continue
         # The innermost (shortest) claim decides the colour; the rest show as depth.
-        ordered = sorted(active, key=_innermost_first) if len(active) > 1 else active
-        classes = f"hl cat-{ordered[0][3].category_id}"
         if len(active) > 1:
-            classes += " hl-overlap"
+            ordered = sorted(active, key=_innermost_first)
+            classes = f"hl cat-{ordered[0][3].category_id} hl-overlap"
+            claims = " ".join([entry[2] for entry in ordered])
+        else:
+            classes = f"hl cat-{active[0][3].category_id}"
+            claims = active[0][2]
         if selected is not None and any(entry[3].claim_id == selected for entry in active):
             classes += " hl-selected"
-        attrs = f'class="{classes}" data-s="{a}" data-claims="{" ".join([entry[2] for entry in ordered])}"'
+        attrs = f'class="{classes}" data-s="{a}" data-claims="{claims}"'
         if starts:  # the marks that start here are exactly the ones just added, in `active` order
             attrs += f' data-starts="{" ".join(starts)}"'
         ending = ends_at.get(b)
@@ -79,5 +83,4 @@ def render_body(body: str, marks: Iterable[Mark], selected: int | None = None) -
     return mark_safe("".join(parts))  # every piece of text above is escaped
 
 
-def _innermost_first(entry: tuple) -> tuple[int, int]:
-    return entry[1]
+_innermost_first = itemgetter(1)  # (length, claim id) of an entry

@@ -14,6 +14,8 @@ from django.db.models import Count, Q
 from reviews.audit import Audited
 
 PREFIX_SUFFIX_LENGTH = 32
+MAX_RATIONALE_LENGTH = 10_000
+MAX_EXCERPT_LENGTH = 5_000
 
 
 class Role(models.TextChoices):

@@ -16,7 +16,20 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 
 from reviews import defaults
-from reviews.models import Article, Category, Claim, Evidence, Membership, Outlet, Rating, Review, Role, Team
+from reviews.models import (
+    MAX_EXCERPT_LENGTH,
+    MAX_RATIONALE_LENGTH,
+    Article,
+    Category,
+    Claim,
+    Evidence,
+    Membership,
+    Outlet,
+    Rating,
+    Review,
+    Role,
+    Team,
+)
 from reviews.text import MAX_ARTICLE_BYTES, TextRefused, content_hash, decode_article, derive_meta, select_span
 
 
@@ -86,11 +99,20 @@ class ImportResult:
         return self.status == "failed"
 
 
-def import_article(*, team: Team, data: bytes, source: str, actor: AbstractBaseUser | None = None) -> ImportResult:
+def import_article(
+    *,
+    team: Team,
+    data: bytes,
+    source: str,
+    actor: AbstractBaseUser | None = None,
+    title: str = "",
+    outlet_name: str | None = None,
+) -> ImportResult:
     """Import one text file into the team, all or nothing.
 
     The same text imported again is a no-op reported as a duplicate. `actor` is the person
     importing (who must be an owner of the team); None means a system process such as a command.
+    The title and outlet are derived from the text unless given.
     """
     if actor is not None:
         _require_member(actor, team, Role.OWNER)
@@ -103,12 +125,13 @@ def import_article(*, team: Team, data: bytes, source: str, actor: AbstractBaseU
     if existing is not None:
         return ImportResult(source, "duplicate", f"same text as “{existing.title}”, not imported again", existing)
     meta = derive_meta(body)
+    outlet_name = (meta.outlet if outlet_name is None else outlet_name).strip()
     try:
         with transaction.atomic():
-            outlet = Outlet.objects.get_or_create(name=meta.outlet)[0] if meta.outlet else None
+            outlet = Outlet.objects.get_or_create(name=outlet_name)[0] if outlet_name else None
             article = Article.objects.create(
                 team=team,
-                title=meta.title,
+                title=title.strip()[:300] or meta.title,
                 body=body,
                 outlet=outlet,
                 source=source[:500],
@@ -232,15 +255,28 @@ def tag_claim(
     return claim
 
 
+def claim_removal_refusal(user: AbstractBaseUser, claim: Claim) -> str:
+    """Why the user may not remove the claim, or "" when they may.
+
+    Its creator may remove it while nobody else has reviewed it; a moderator or owner always may.
+    """
+    role = role_in(user, claim.article.team)
+    if role is None:
+        return "You are not a member of this team."
+    if role == Role.REVIEWER:
+        if claim.created_by_id != user.pk:
+            return "Only the person who marked this claim, or a moderator, may remove it."
+        if claim.reviews.exclude(reviewer=user).exists():
+            return "Others have reviewed this claim; ask a moderator to remove it."
+    return ""
+
+
 def delete_claim(*, user: AbstractBaseUser, claim: Claim) -> None:
-    """Remove a claim: its creator while nobody else reviewed it, or a moderator or owner."""
+    """Remove a claim with its reviews and evidence, if `claim_removal_refusal` allows it."""
     with transaction.atomic():
-        role = _require_member(user, claim.article.team)
-        if role == Role.REVIEWER:
-            if claim.created_by_id != user.pk:
-                raise ActionRefused("Only the person who marked this claim, or a moderator, may remove it.")
-            if claim.reviews.exclude(reviewer=user).exists():
-                raise ActionRefused("Others have reviewed this claim; ask a moderator to remove it.")
+        refusal = claim_removal_refusal(user, claim)
+        if refusal:
+            raise ActionRefused(refusal)
         claim.delete()
 
 
@@ -261,6 +297,8 @@ def save_review(
         raise ActionRefused("That rating belongs to another team's scale.")
     if confidence not in Review.Confidence.values:
         raise ActionRefused("Confidence must be low, medium or high.")
+    if len(rationale) > MAX_RATIONALE_LENGTH:
+        raise ActionRefused(f"The rationale is longer than {MAX_RATIONALE_LENGTH} characters.")
     with transaction.atomic():
         review = Review.objects.select_for_update().filter(claim=claim, reviewer=user).first()
         if review is None:
@@ -289,7 +327,15 @@ def _check_url(url: str) -> str:
     url = url.strip()
     if url and urlsplit(url).scheme.lower() not in ("http", "https"):
         raise ActionRefused("Evidence links must start with http:// or https://.")
+    if len(url) > 2000:
+        raise ActionRefused("Evidence links may be at most 2,000 characters long.")
     return url
+
+
+def _check_excerpt(excerpt: str) -> str:
+    if len(excerpt) > MAX_EXCERPT_LENGTH:
+        raise ActionRefused(f"The excerpt is longer than {MAX_EXCERPT_LENGTH} characters.")
+    return excerpt.strip()
 
 
 def add_evidence(
@@ -313,7 +359,7 @@ def add_evidence(
             review=review,
             url=url,
             document_ref=document_ref.strip(),
-            excerpt=excerpt.strip(),
+            excerpt=_check_excerpt(excerpt),
             stance=stance,
             added_by=user,
         )
@@ -332,7 +378,7 @@ def update_evidence(
         raise ActionRefused("Give a link or a document reference for the evidence.")
     if stance not in Evidence.Stance.values:
         raise ActionRefused("Stance must be supports, refutes or context.")
-    evidence.excerpt = excerpt.strip()
+    evidence.excerpt = _check_excerpt(excerpt)
     evidence.stance = stance
     with transaction.atomic():
         evidence.save()

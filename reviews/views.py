@@ -126,7 +126,7 @@ def article_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     article = _get_article_for_user(request, pk)
     selected = None
     claim_id = request.GET.get("claim", "")
-    if claim_id.isdigit():
+    if claim_id.isascii() and claim_id.isdigit():
         selected = article.claims.select_related("category", "created_by", "article__team").filter(pk=claim_id).first()
     context = _reader_context(request, article, selected)
     if selected is not None:
@@ -160,7 +160,7 @@ def _panel_context(
         "evidence_form": evidence_form or EvidenceForm(),
         "other_review_count": claim.reviews.exclude(reviewer=request.user).count(),
         "history": history,
-        "can_delete_claim": review is None or claim.created_by_id == request.user.pk,
+        "can_delete_claim": not services.claim_removal_refusal(request.user, claim),
     }
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import logging
 import math
 import random
 import statistics
@@ -22,7 +23,7 @@ from time import perf_counter
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, ProgrammingError, connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 
@@ -75,6 +76,11 @@ class Scenario:
         return str(low) if low == high else f"{low}-{high}"
 
 
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
 def _positive(value: str) -> int:
     number = int(value)
     if number < 1:
@@ -94,7 +100,6 @@ def build_body(seed: int = 1, target_chars: int = BODY_CHARS) -> tuple[str, list
     rng = random.Random(seed)
     text = "Benchmark report: fighting around the front line, day by day\n\n"
     sentences: list[tuple[int, int]] = []
-    paragraphs: list[str] = []
     length = len(text)
     while length < target_chars:
         paragraph = ""
@@ -113,7 +118,6 @@ def build_body(seed: int = 1, target_chars: int = BODY_CHARS) -> tuple[str, list
             start = length + len(paragraph)
             paragraph += sentence
             sentences.append((start, start + len(sentence)))
-        paragraphs.append(paragraph)
         length += len(paragraph) + 2
         text += paragraph + "\n\n"
     return text.rstrip("\n") + "\n", sentences
@@ -192,6 +196,10 @@ class Command(BaseCommand):
     def handle(self, *args, claims: int, requests: int, warmup: int, verbosity: int, **options) -> None:
         self.verbosity = verbosity
         hosts = list(settings.ALLOWED_HOSTS)
+        request_log = logging.getLogger("django.request")
+        muted = request_log.disabled
+        # A failing request is reported in one line below; its log entry only from verbosity 2.
+        request_log.disabled = muted or verbosity < 2
         try:
             # The test client calls itself "testserver"; allow it for this process only.
             with override_settings(ALLOWED_HOSTS=[*hosts, "testserver"]), transaction.atomic():
@@ -199,9 +207,12 @@ class Command(BaseCommand):
                     results = self._run(claims, requests, warmup)
                 finally:
                     transaction.set_rollback(True)
+        except ProgrammingError as exc:  # e.g. a missing table
+            raise CommandError(f"database error: {_first_line(exc)} (run manage.py migrate first?)") from exc
         except DatabaseError as exc:
-            first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise CommandError(f"database error: {first_line} (is the database migrated?)") from exc
+            raise CommandError(f"database error: {_first_line(exc)}") from exc
+        finally:
+            request_log.disabled = muted
         self._report(results, requests, warmup)
 
     # --- set-up ---------------------------------------------------------------------------------
@@ -284,7 +295,10 @@ class Command(BaseCommand):
     # --- measuring --------------------------------------------------------------------------------
 
     def _get(self, client: Client, url: str, claims: int):
-        response = client.get(url)
+        try:
+            response = client.get(url)
+        except Exception as exc:  # the view raised; the client re-raises it (see --traceback)
+            raise CommandError(f"GET {url} raised {type(exc).__name__}: {_first_line(exc)} ({claims} claims)") from exc
         if response.status_code != 200:
             where = f" to {response['Location']}" if response.has_header("Location") else ""
             raise CommandError(f"GET {url} answered {response.status_code}{where} instead of 200 ({claims} claims)")
@@ -340,7 +354,7 @@ class Command(BaseCommand):
             else:
                 self.stdout.write(
                     self.style.WARNING(
-                        f"Queries per request grow with claims: {small.query_label} with {small.claims}, "
+                        f"Queries per request are not fixed: {small.query_label} with {small.claims} claims, "
                         f"{large.query_label} with {large.claims}."
                     )
                 )
