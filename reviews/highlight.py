@@ -84,3 +84,21 @@ def render_body(body: str, marks: Iterable[Mark], selected: int | None = None) -
 
 
 _innermost_first = itemgetter(1)  # (length, claim id) of an entry
+
+
+def render_claim_list(reader_url: str, claims: list[tuple[Mark, str]]) -> SafeString:
+    """The list of an article's claims (mark and quote), each a real link that opens its panel."""
+    items = []
+    for mark, quote in claims:
+        short = " ".join(quote.split())
+        if len(short) > 90:
+            short = short[:89].rstrip() + "…"
+        verdict = ""
+        if mark.verdict:
+            verdict = f' <span class="verdict v-{escape(mark.verdict_slug)}">{escape(mark.verdict)}</span>'
+        items.append(
+            f'<li><span class="swatch cat-{mark.category_id}"></span>'
+            f'<a href="{reader_url}?claim={mark.claim_id}#claim-panel" data-claim="{mark.claim_id}">{escape(short)}</a>'
+            f"{verdict}</li>"
+        )
+    return mark_safe("".join(items))  # quotes and labels are escaped; the rest is numbers and our URL

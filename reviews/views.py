@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import FilteredRelation, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,7 +13,7 @@ from django_htmx.middleware import HtmxDetails
 
 from reviews import services
 from reviews.forms import ArticleSearchForm, EvidenceForm, ImportForm, ReviewForm, TagClaimForm
-from reviews.highlight import Mark, render_body
+from reviews.highlight import Mark, render_body, render_claim_list
 from reviews.models import Article, AuditEvent, Category, Claim, Evidence, Review, Role
 from reviews.teams import current_membership
 
@@ -90,32 +90,25 @@ def article_import(request: HtmxHttpRequest) -> HttpResponse:
 
 
 def _reader_context(request: HtmxHttpRequest, article: Article, selected: Claim | None) -> dict:
-    my_reviews = Review.objects.filter(reviewer=request.user).select_related("rating")
-    claims = list(
-        article.claims.select_related("category").prefetch_related(Prefetch("reviews", my_reviews, to_attr="mine"))
-    )
-    marks = []
-    for claim in claims:
-        review = claim.mine[0] if claim.mine else None
-        rating = review.rating if review else None
-        claim.my_review = review
-        marks.append(
-            Mark(
-                claim_id=claim.pk,
-                start=claim.start,
-                end=claim.end,
-                category_id=claim.category_id,
-                verdict=rating.label if rating else "",
-                verdict_slug=rating.slug if rating else "",
-            )
+    # The reader is the hot page: one row per claim with the user's own verdict, no model instances.
+    mine = FilteredRelation("reviews", condition=Q(reviews__reviewer=request.user))
+    rows = list(
+        article.claims.annotate(mine=mine).values_list(
+            "pk", "start", "end", "category_id", "quote", "mine__rating__label", "mine__rating__slug"
         )
+    )
+    marks = [
+        Mark(claim_id=pk, start=start, end=end, category_id=category_id, verdict=label or "", verdict_slug=slug or "")
+        for pk, start, end, category_id, _quote, label, slug in rows
+    ]
     categories = list(Category.objects.filter(team=article.team_id))
+    reader_url = reverse("reviews:article-detail", args=[article.pk])
     return {
         "article": article,
-        "claims": claims,
+        "claim_count": len(rows),
+        "claim_list_html": render_claim_list(reader_url, [(m, row[4]) for m, row in zip(marks, rows, strict=True)]),
         "body_html": render_body(article.body, marks, selected.pk if selected else None),
         "categories": categories,
-        "tag_form": TagClaimForm(team=article.team),
         "selected": selected,
     }
 

@@ -127,8 +127,14 @@
     if (event.shiftKey && !form.contains(event.target)) onSelectionDone();
   });
 
-  // One delegated listener for every highlight, present and future.
+  // One delegated listener for every highlight and claim link, present and future.
   document.addEventListener("click", (event) => {
+    const link = event.target.closest && event.target.closest(".claim-list a[data-claim]");
+    if (link && !event.ctrlKey && !event.metaKey && !event.shiftKey) {
+      event.preventDefault();
+      openClaim(link.dataset.claim);
+      return;
+    }
     const mark = event.target.closest && event.target.closest("#article-text mark[data-claims]");
     if (!mark) return;
     const sel = window.getSelection();
