@@ -8,7 +8,7 @@ saved or deleted, whichever door the change came through.
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
 from django.db.models import Count, Q
 
 from reviews.audit import Audited
@@ -111,10 +111,19 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(team__memberships__user=user)
 
     def search(self, text: str) -> ArticleQuerySet:
+        """Title or text containing the words; on PostgreSQL also English full-text matches (stems)."""
         text = text.strip()
         if not text:
             return self
-        return self.filter(Q(title__icontains=text) | Q(body__icontains=text))
+        matches = Q(title__icontains=text) | Q(body__icontains=text)
+        if connection.vendor == "postgresql":
+            from django.contrib.postgres.search import SearchQuery, SearchVector
+
+            vector = SearchVector("title", weight="A", config="english") + SearchVector("body", config="english")
+            return self.alias(_search=vector).filter(
+                matches | Q(_search=SearchQuery(text, config="english", search_type="websearch"))
+            )
+        return self.filter(matches)
 
     def with_progress(self, user) -> ArticleQuerySet:
         return self.annotate(
@@ -263,6 +272,16 @@ class AuditEventQuerySet(models.QuerySet):
     def for_object(self, obj: models.Model) -> AuditEventQuerySet:
         return self.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk))
 
+    def for_claim(self, claim: Claim, review: Review | None) -> AuditEventQuerySet:
+        """The claim's own history, plus the given review's and its evidence's (removed evidence too)."""
+        wanted = Q(object_type="reviews.claim", object_id=str(claim.pk))
+        if review is not None:
+            wanted |= Q(object_type="reviews.review", object_id=str(review.pk))
+            wanted |= Q(object_type="reviews.evidence") & (
+                Q(after__review_id=review.pk) | Q(before__review_id=review.pk)
+            )
+        return self.filter(wanted)
+
 
 class AuditEvent(models.Model):
     """One change to an audited object. Rows are only ever inserted."""
@@ -296,3 +315,20 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.actor_label} {self.action} {self.object_type}:{self.object_id}"
+
+    _NAMES = {
+        "reviews.article": "the article",
+        "reviews.claim": "the claim",
+        "reviews.review": "a verdict",
+        "reviews.evidence": "evidence",
+    }
+    _VERBS = {"create": "added", "update": "changed", "delete": "removed"}
+
+    def describe(self) -> str:
+        """The event in words, e.g. "rita changed rating, rationale of a verdict"."""
+        who = self.actor_label.removeprefix("user:")
+        what = self._NAMES.get(self.object_type, self.object_type)
+        if self.action == self.Action.UPDATE and self.after:
+            fields = [name.removesuffix("_id").replace("_", " ") for name in self.after if name != "updated_at"]
+            return f"{who} changed {', '.join(fields)} of {what}"
+        return f"{who} {self._VERBS.get(self.action, self.action)} {what}"

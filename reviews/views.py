@@ -142,9 +142,7 @@ def _panel_context(
     review = Review.objects.filter(claim=claim, reviewer=request.user).select_related("rating").first()
     team = claim.article.team
     evidence = list(review.evidence.all()) if review else []
-    history = AuditEvent.objects.filter(object_type="reviews.claim", object_id=str(claim.pk)).select_related("actor")[
-        :20
-    ]
+    history = AuditEvent.objects.for_claim(claim, review).order_by("-id")[:30]
     return {
         "claim": claim,
         "review": review,
