@@ -12,19 +12,21 @@ a block of changes with `audit_reason(...)`.
 from __future__ import annotations
 
 import contextvars
+import functools
 import json
 import re
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest, HttpResponse
 
+T = TypeVar("T")
 REQUEST_ID_HEADER = "X-Request-ID"
 _REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
@@ -32,13 +34,14 @@ _REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 @dataclass(frozen=True)
 class AuditContext:
     request: HttpRequest | None = None
+    user: Any = None  # the person a service acts for; wins over the request's user
     system: str = ""
     request_id: str = ""
     client_address: str | None = None
     reason: str = ""
 
     def actor(self):
-        user = getattr(self.request, "user", None)
+        user = self.user if self.user is not None else getattr(self.request, "user", None)
         if user is not None and user.is_authenticated:
             return user
         return None
@@ -74,6 +77,34 @@ def system_actor(name: str) -> Iterator[AuditContext]:
     """Attribute changes in this block to a system process, e.g. a management command."""
     with _using(AuditContext(system=name, request_id=uuid.uuid4().hex)) as context:
         yield context
+
+
+@contextmanager
+def acting_as(user) -> Iterator[AuditContext]:
+    """Attribute changes in this block to the user, keeping the request id and address if any."""
+    with _using(replace(current_context(), user=user)) as context:
+        yield context
+
+
+def performed_by(parameter: str) -> Callable[[Callable[..., T]], Callable[..., T]]:
+    """Decorate a service so that its changes are attributed to its `parameter` keyword argument.
+
+    Whoever calls the service, a view, the admin, a command or a shell, the event names the person
+    the service acted for; without one (None) the surrounding context decides.
+    """
+
+    def decorate(service: Callable[..., T]) -> Callable[..., T]:
+        @functools.wraps(service)
+        def wrapper(*args, **kwargs) -> T:
+            user = kwargs.get(parameter)
+            if user is None:
+                return service(*args, **kwargs)
+            with acting_as(user):
+                return service(*args, **kwargs)
+
+        return wrapper
+
+    return decorate
 
 
 @contextmanager

@@ -16,6 +16,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 
 from reviews import defaults
+from reviews.audit import performed_by
 from reviews.models import (
     MAX_EXCERPT_LENGTH,
     MAX_RATIONALE_LENGTH,
@@ -99,6 +100,7 @@ class ImportResult:
         return self.status == "failed"
 
 
+@performed_by("actor")
 def import_article(
     *,
     team: Team,
@@ -171,6 +173,7 @@ def _import_file(team: Team, path: Path) -> ImportResult:
     return import_article(team=team, data=data, source=path.name)
 
 
+@performed_by("user")
 def update_article(
     *, user: AbstractBaseUser, article: Article, title: str, outlet_name: str, source: str, body: str | None = None
 ) -> Article:
@@ -196,6 +199,7 @@ def update_article(
     return article
 
 
+@performed_by("user")
 def delete_article(*, user: AbstractBaseUser, article: Article) -> None:
     """Delete an article with its claims, reviews and evidence (owners only)."""
     with transaction.atomic():
@@ -206,6 +210,7 @@ def delete_article(*, user: AbstractBaseUser, article: Article) -> None:
 # --- claims ------------------------------------------------------------------------------------
 
 
+@performed_by("user")
 def tag_claim(
     *,
     user: AbstractBaseUser,
@@ -271,6 +276,7 @@ def claim_removal_refusal(user: AbstractBaseUser, claim: Claim) -> str:
     return ""
 
 
+@performed_by("user")
 def delete_claim(*, user: AbstractBaseUser, claim: Claim) -> None:
     """Remove a claim with its reviews and evidence, if `claim_removal_refusal` allows it."""
     with transaction.atomic():
@@ -283,6 +289,7 @@ def delete_claim(*, user: AbstractBaseUser, claim: Claim) -> None:
 # --- reviews and evidence ----------------------------------------------------------------------
 
 
+@performed_by("user")
 def save_review(
     *,
     user: AbstractBaseUser,
@@ -338,6 +345,7 @@ def _check_excerpt(excerpt: str) -> str:
     return excerpt.strip()
 
 
+@performed_by("user")
 def add_evidence(
     *,
     user: AbstractBaseUser,
@@ -367,6 +375,7 @@ def add_evidence(
     return evidence
 
 
+@performed_by("user")
 def update_evidence(
     *, user: AbstractBaseUser, evidence: Evidence, url: str, document_ref: str, excerpt: str, stance: str
 ) -> Evidence:
@@ -385,6 +394,7 @@ def update_evidence(
     return evidence
 
 
+@performed_by("user")
 def remove_evidence(*, user: AbstractBaseUser, evidence: Evidence) -> None:
     """Remove a piece of evidence from the user's own review."""
     _require_own_review(user, evidence.review)

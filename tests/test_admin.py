@@ -1,7 +1,6 @@
 """The Django admin: every change goes through the services, the audit trail is read-only."""
 
 import re
-from html.parser import HTMLParser
 
 import pytest
 from django.contrib import admin
@@ -12,142 +11,24 @@ from django.utils import timezone
 
 from reviews import services
 from reviews.audit import system_actor
-from reviews.models import Article, AuditEvent, Category, Claim, Evidence, Rating, Review, Role
-from tests.conftest import PASSWORD, client_for
-
-SENTENCE = (
-    "The seven army reconnaissance personnel were shot down from Ukrainian airspace last week, according to reports."
+from reviews.models import Article, AuditEvent, Category, Claim, Evidence, Rating, Review
+from tests.conftest import (
+    EVIDENCE_URL,
+    PASSWORD,
+    RATIONALE,
+    SENTENCE,
+    client_for,
+    follow,
+    form_data,
+    no_inline_rows,
+    span_of,
 )
-
-
-# --- a browser's view of an admin form ----------------------------------------------------------
-
-
-class _FormScraper(HTMLParser):
-    """Collects what a browser would submit from the form with the given id."""
-
-    def __init__(self, form_id: str) -> None:
-        super().__init__(convert_charrefs=True)
-        self.form_id = form_id
-        self.inside = False
-        self.fields: list[tuple[str, str]] = []
-        self._textarea: list[str] | None = None
-        self._select: dict | None = None
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "form":
-            self.inside = attrs.get("id") == self.form_id
-            return
-        name = attrs.get("name")
-        if not self.inside or (tag != "option" and (not name or "__prefix__" in name)):
-            return
-        if tag == "input":
-            kind = (attrs.get("type") or "text").lower()
-            if kind in ("submit", "button", "file", "image", "reset"):
-                return
-            if kind in ("checkbox", "radio"):
-                if "checked" in attrs:
-                    self.fields.append((name, attrs.get("value") or "on"))
-                return
-            self.fields.append((name, attrs.get("value") or ""))
-        elif tag == "textarea":
-            self._textarea = [name, ""]
-        elif tag == "select":
-            self._select = {"name": name, "first": None, "selected": []}
-        elif tag == "option" and self._select is not None:
-            value = attrs.get("value") or ""
-            if self._select["first"] is None:
-                self._select["first"] = value
-            if "selected" in attrs:
-                self._select["selected"].append(value)
-
-    def handle_data(self, data):
-        if self._textarea is not None:
-            self._textarea[1] += data
-
-    def handle_endtag(self, tag):
-        if tag == "form":
-            self.inside = False
-        elif tag == "textarea" and self._textarea is not None:
-            name, value = self._textarea
-            # Browsers drop the newline right after <textarea>; Django's widget writes one.
-            self.fields.append((name, value[1:] if value.startswith("\n") else value))
-            self._textarea = None
-        elif tag == "select" and self._select is not None:
-            chosen = self._select["selected"] or ([self._select["first"]] if self._select["first"] is not None else [])
-            self.fields.extend((self._select["name"], value) for value in chosen)
-            self._select = None
-
-
-def form_data(client: Client, url: str, model_name: str) -> dict:
-    """The data the admin form at `url` would post unchanged."""
-    response = client.get(url)
-    assert response.status_code == 200
-    scraper = _FormScraper(f"{model_name}_form")
-    scraper.feed(response.content.decode())
-    data: dict = {}
-    for name, value in scraper.fields:
-        if name in data:
-            data[name] = (data[name] if isinstance(data[name], list) else [data[name]]) + [value]
-        else:
-            data[name] = value
-    assert data, f"no form {model_name}_form at {url}"
-    return data
-
-
-def messages_of(client: Client, response) -> str:
-    """The page a refused admin change redirected to, with its messages."""
-    assert response.status_code == 302
-    return client.get(response["Location"]).content.decode()
 
 
 def result_list(html: str) -> str:
     match = re.search(r'<table id="result_list">(.*?)</table>', html, re.S)
     assert match, "no result list on the page"
     return match.group(1)
-
-
-# --- local fixtures -----------------------------------------------------------------------------
-
-
-def span_of(article: Article, text: str) -> tuple[int, int]:
-    start = article.body.index(text)
-    return start, start + len(text)
-
-
-@pytest.fixture
-def superuser(team):
-    """A superuser who is also an owner of the team: the services check membership, not staff flags."""
-    user = get_user_model().objects.create_superuser(username="ada", password=PASSWORD, email="ada@example.org")
-    services.add_member(team=team, user=user, role=Role.OWNER)
-    return user
-
-
-@pytest.fixture
-def ada(superuser) -> Client:
-    return client_for(superuser)
-
-
-@pytest.fixture
-def claim(article, reviewer, category) -> Claim:
-    start, end = span_of(article, SENTENCE)
-    return services.tag_claim(user=reviewer, article=article, start=start, end=end, category=category)
-
-
-@pytest.fixture
-def review(claim, reviewer, rating_false) -> Review:
-    return services.save_review(user=reviewer, claim=claim, rating=rating_false, rationale="rita's", confidence=2)
-
-
-@pytest.fixture
-def evidence(review, reviewer) -> Evidence:
-    return services.add_evidence(user=reviewer, review=review, url="https://example.org/rita", stance="refutes")
-
-
-@pytest.fixture
-def own_review(claim, superuser, rating_false) -> Review:
-    return services.save_review(user=superuser, claim=claim, rating=rating_false, rationale="ada's", confidence=3)
 
 
 # --- changelists --------------------------------------------------------------------------------
@@ -216,7 +97,7 @@ def changelist_cases(world) -> dict[str, tuple[str, list[str], list[str]]]:
             [f"on claim #{world['claim'].pk}"],
             [],
         ),
-        "evidence": ("/admin/reviews/evidence/?stance__exact=refutes&q=example.org", ["https://example.org/rita"], []),
+        "evidence": ("/admin/reviews/evidence/?stance__exact=refutes&q=example.org", [EVIDENCE_URL], []),
         "auditevent": (
             f"/admin/reviews/auditevent/?action__exact=create&object_type__exact=reviews.article"
             f"&team__id__exact={other}&at__year={year}&q=tests",
@@ -316,10 +197,7 @@ def test_adding_an_article_in_the_admin_imports_it_through_the_service(ada, team
         "body": "Typed in the admin\n\nSome body text.",
         "source": "typed",
         "outlet_name": "Desk Gazette",
-        "claims-TOTAL_FORMS": "0",
-        "claims-INITIAL_FORMS": "0",
-        "claims-MIN_NUM_FORMS": "0",
-        "claims-MAX_NUM_FORMS": "0",
+        **no_inline_rows("claims"),
     }
     response = ada.post("/admin/reviews/article/add/", data)
 
@@ -340,15 +218,12 @@ def test_adding_in_the_admin_the_text_of_an_imported_file_is_refused_as_a_duplic
         "body": text,
         "source": "",
         "outlet_name": "",
-        "claims-TOTAL_FORMS": "0",
-        "claims-INITIAL_FORMS": "0",
-        "claims-MIN_NUM_FORMS": "0",
-        "claims-MAX_NUM_FORMS": "0",
+        **no_inline_rows("claims"),
     }
     response = ada.post("/admin/reviews/article/add/", data)
 
     assert response.status_code == 302
-    assert "Nothing was changed: same text as" in messages_of(ada, response)
+    assert "Nothing was changed: same text as" in follow(ada, response)
     assert Article.objects.filter(team=team).count() == 1
 
 
@@ -359,14 +234,11 @@ def test_adding_the_same_text_twice_in_the_admin_is_refused(ada, team, article):
         "body": article.body,
         "source": "",
         "outlet_name": "",
-        "claims-TOTAL_FORMS": "0",
-        "claims-INITIAL_FORMS": "0",
-        "claims-MIN_NUM_FORMS": "0",
-        "claims-MAX_NUM_FORMS": "0",
+        **no_inline_rows("claims"),
     }
     response = ada.post("/admin/reviews/article/add/", data)
 
-    assert "Nothing was changed: same text as" in messages_of(ada, response)
+    assert "Nothing was changed: same text as" in follow(ada, response)
     assert Article.objects.count() == 1
 
 
@@ -378,7 +250,7 @@ def test_a_superuser_who_is_not_a_member_cannot_change_an_article(team, article)
 
     response = client.post(f"/admin/reviews/article/{article.pk}/change/", data)
 
-    assert "Nothing was changed: You are not a member of this team." in messages_of(client, response)
+    assert "Nothing was changed: You are not a member of this team." in follow(client, response)
     article.refresh_from_db()
     assert article.title != "Changed by a stranger"
 
@@ -409,7 +281,7 @@ def test_adding_a_duplicate_span_in_the_admin_is_refused_and_creates_nothing(ada
     response = ada.post("/admin/reviews/claim/add/", claim_add_data(article, category))
 
     if response.status_code == 302:  # refused by the service
-        html = messages_of(ada, response)
+        html = follow(ada, response)
     else:  # refused by the form's unique check
         assert response.status_code == 200
         html = response.content.decode()
@@ -422,7 +294,7 @@ def test_adding_a_claim_with_another_teams_category_in_the_admin_is_refused(ada,
     foreign = other_team.categories.first()
     response = ada.post("/admin/reviews/claim/add/", claim_add_data(article, foreign))
 
-    assert "Nothing was changed: That category belongs to another team." in messages_of(ada, response)
+    assert "Nothing was changed: That category belongs to another team." in follow(ada, response)
     assert not Claim.objects.exists()
 
 
@@ -430,7 +302,7 @@ def test_adding_a_claim_outside_the_text_in_the_admin_is_refused(ada, article, c
     data = {**claim_add_data(article, category), "start": 1, "end": len(article.body) + 50}
     response = ada.post("/admin/reviews/claim/add/", data)
 
-    assert "Nothing was changed: Cannot tag this span" in messages_of(ada, response)
+    assert "Nothing was changed: Cannot tag this span" in follow(ada, response)
     assert not Claim.objects.exists()
 
 
@@ -456,10 +328,10 @@ def test_editing_another_users_review_in_the_admin_is_refused_and_nothing_change
 
     response = ada.post(url, data)
 
-    html = messages_of(ada, response)
+    html = follow(ada, response)
     assert "Nothing was changed: you can change only your own reviews and evidence" in html
     review.refresh_from_db()
-    assert (review.rationale, review.rating.slug) == ("rita's", "false")
+    assert (review.rationale, review.rating.slug) == (RATIONALE, "false")
     assert AuditEvent.objects.count() == events
 
 
@@ -472,7 +344,7 @@ def test_adding_evidence_to_another_users_review_in_the_admin_is_refused(ada, re
 
     response = ada.post(url, data)
 
-    assert "Nothing was changed" in messages_of(ada, response)
+    assert "Nothing was changed" in follow(ada, response)
     assert not Evidence.objects.exists()
 
 
@@ -496,7 +368,7 @@ def test_an_oversized_rationale_is_refused_in_the_admin_too(ada, own_review):
 
     response = ada.post(url, data)
 
-    html = messages_of(ada, response) if response.status_code == 302 else response.content.decode()
+    html = follow(ada, response) if response.status_code == 302 else response.content.decode()
     assert "10000" in html  # the limit is named, as on the reader page
     own_review.refresh_from_db()
     assert own_review.rationale == "ada's"
@@ -509,14 +381,11 @@ def test_adding_a_review_with_another_teams_rating_in_the_admin_is_refused(ada, 
         "rating": Rating.objects.get(team=other_team, slug="true").pk,
         "rationale": "",
         "confidence": 2,
-        "evidence-TOTAL_FORMS": "0",
-        "evidence-INITIAL_FORMS": "0",
-        "evidence-MIN_NUM_FORMS": "0",
-        "evidence-MAX_NUM_FORMS": "1000",
+        **no_inline_rows("evidence", max_num=1000),
     }
     response = ada.post("/admin/reviews/review/add/", data)
 
-    assert "Nothing was changed: That rating belongs to another team" in messages_of(ada, response)
+    assert "Nothing was changed: That rating belongs to another team" in follow(ada, response)
     assert not Review.objects.exists()
 
 

@@ -4,28 +4,27 @@ import re
 from io import StringIO
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
 from reviews import services
 from reviews.audit import audit_reason, system_actor
-from reviews.models import Article, AuditEvent, Claim, Evidence, Rating, Review, Role
-from tests.conftest import HTMX, PASSWORD, client_for
-from tests.test_admin import form_data
-
-SENTENCE = (
-    "The seven army reconnaissance personnel were shot down from Ukrainian airspace last week, according to reports."
+from reviews.models import Article, AuditEvent, Claim, Evidence, Rating, Review
+from tests.conftest import (
+    EVIDENCE_URL,
+    HTMX,
+    RATIONALE,
+    SENTENCE,
+    client_for,
+    form_data,
+    no_inline_rows,
+    span_of,
 )
+
 HEX_ID = re.compile(r"^[0-9a-f]{32}$")
 PLAIN_AND_HTMX = pytest.mark.parametrize("headers", [{}, HTMX], ids=["plain", "htmx"])
 
 
-# --- local fixtures and helpers -----------------------------------------------------------------
-
-
-def span_of(article: Article, text: str) -> tuple[int, int]:
-    start = article.body.index(text)
-    return start, start + len(text)
+# --- local helpers ------------------------------------------------------------------------------
 
 
 def last_event_id() -> int:
@@ -41,39 +40,6 @@ def only_event_since(mark: int) -> AuditEvent:
     events = events_since(mark)
     assert len(events) == 1, [str(e) for e in events]
     return events[0]
-
-
-@pytest.fixture
-def claim(article, reviewer, category) -> Claim:
-    start, end = span_of(article, SENTENCE)
-    return services.tag_claim(user=reviewer, article=article, start=start, end=end, category=category)
-
-
-@pytest.fixture
-def review(claim, reviewer, rating_false) -> Review:
-    return services.save_review(user=reviewer, claim=claim, rating=rating_false, rationale="Old reason.", confidence=2)
-
-
-@pytest.fixture
-def evidence(review, reviewer) -> Evidence:
-    return services.add_evidence(user=reviewer, review=review, url="https://example.org/rita", stance="refutes")
-
-
-@pytest.fixture
-def mixed(team) -> Rating:
-    return Rating.objects.get(team=team, slug="mixed")
-
-
-@pytest.fixture
-def superuser(team):
-    user = get_user_model().objects.create_superuser(username="ada", password=PASSWORD, email="ada@example.org")
-    services.add_member(team=team, user=user, role=Role.OWNER)
-    return user
-
-
-@pytest.fixture
-def ada(superuser):
-    return client_for(superuser)
 
 
 def assert_by_request(event: AuditEvent, response, user, team) -> None:
@@ -192,8 +158,8 @@ def test_removing_a_claim_with_a_review_and_evidence_writes_three_delete_events(
         assert_by_request(event, response, reviewer, team)
     by_type = {e.object_type: e for e in events}
     assert by_type["reviews.claim"].before["quote"] == SENTENCE
-    assert by_type["reviews.review"].before["rationale"] == "Old reason."
-    assert by_type["reviews.evidence"].before["url"] == "https://example.org/rita"
+    assert by_type["reviews.review"].before["rationale"] == RATIONALE
+    assert by_type["reviews.evidence"].before["url"] == EVIDENCE_URL
 
 
 def test_a_refused_claim_removal_writes_no_event(reviewer2, claim):
@@ -274,11 +240,13 @@ def test_a_first_verdict_writes_one_create_event(reviewer, team, claim, rating_f
 
 @PLAIN_AND_HTMX
 def test_changing_a_verdict_writes_one_update_event_with_only_the_changed_fields(
-    reviewer, team, claim, review, rating_false, mixed, headers
+    reviewer, team, claim, review, rating_false, rating_mixed, headers
 ):
     mark = last_event_id()
     response = client_for(reviewer).post(
-        f"/claims/{claim.pk}/review/", {"rating": mixed.pk, "rationale": "New reason.", "confidence": 2}, **headers
+        f"/claims/{claim.pk}/review/",
+        {"rating": rating_mixed.pk, "rationale": "New reason.", "confidence": 2},
+        **headers,
     )
 
     event = only_event_since(mark)
@@ -287,8 +255,8 @@ def test_changing_a_verdict_writes_one_update_event_with_only_the_changed_fields
     assert set(event.before) == set(event.after)
     # updated_at is bumped by every save; apart from it, exactly what changed, and confidence did not.
     assert set(event.before) - {"updated_at"} == {"rating_id", "rationale"}
-    assert (event.before["rating_id"], event.before["rationale"]) == (rating_false.pk, "Old reason.")
-    assert (event.after["rating_id"], event.after["rationale"]) == (mixed.pk, "New reason.")
+    assert (event.before["rating_id"], event.before["rationale"]) == (rating_false.pk, RATIONALE)
+    assert (event.after["rating_id"], event.after["rationale"]) == (rating_mixed.pk, "New reason.")
 
 
 @PLAIN_AND_HTMX
@@ -296,7 +264,7 @@ def test_saving_a_verdict_unchanged_writes_no_event(reviewer, claim, review, rat
     mark = last_event_id()
     response = client_for(reviewer).post(
         f"/claims/{claim.pk}/review/",
-        {"rating": rating_false.pk, "rationale": "Old reason.", "confidence": 2},
+        {"rating": rating_false.pk, "rationale": RATIONALE, "confidence": 2},
         **headers,
     )
 
@@ -341,7 +309,7 @@ def test_removing_evidence_writes_one_delete_event(reviewer, team, evidence, hea
     event = only_event_since(mark)
     assert (event.action, event.object_type, event.object_id) == ("delete", "reviews.evidence", str(evidence.pk))
     assert_by_request(event, response, reviewer, team)
-    assert event.before["url"] == "https://example.org/rita"
+    assert event.before["url"] == EVIDENCE_URL
     assert event.after is None
 
 
@@ -477,10 +445,7 @@ def test_adding_an_article_in_the_admin_writes_one_create_event(ada, superuser, 
         "body": "Typed in the admin\n\nSome body text.\n",
         "source": "typed",
         "outlet_name": "",
-        "claims-TOTAL_FORMS": "0",
-        "claims-INITIAL_FORMS": "0",
-        "claims-MIN_NUM_FORMS": "0",
-        "claims-MAX_NUM_FORMS": "0",
+        **no_inline_rows("claims"),
     }
     mark = last_event_id()
 
@@ -530,15 +495,10 @@ def test_deleting_a_claim_in_the_admin_writes_one_delete_event(ada, superuser, t
     assert_by_request(event, response, superuser, team)
 
 
-@pytest.fixture
-def own_review(claim, superuser, rating_false) -> Review:
-    return services.save_review(user=superuser, claim=claim, rating=rating_false, rationale="ada's", confidence=3)
-
-
-def test_changing_ones_review_in_the_admin_writes_one_update_event(ada, superuser, team, own_review, mixed):
+def test_changing_ones_review_in_the_admin_writes_one_update_event(ada, superuser, team, own_review, rating_mixed):
     url = f"/admin/reviews/review/{own_review.pk}/change/"
     data = form_data(ada, url, "review")
-    data["rating"] = mixed.pk
+    data["rating"] = rating_mixed.pk
     mark = last_event_id()
 
     response = ada.post(url, data)
@@ -547,19 +507,16 @@ def test_changing_ones_review_in_the_admin_writes_one_update_event(ada, superuse
     assert (event.action, event.object_type, event.object_id) == ("update", "reviews.review", str(own_review.pk))
     assert_by_request(event, response, superuser, team)
     assert set(event.before) - {"updated_at"} == {"rating_id"}
-    assert event.after["rating_id"] == mixed.pk
+    assert event.after["rating_id"] == rating_mixed.pk
 
 
-def test_adding_a_review_in_the_admin_writes_one_create_event(ada, superuser, team, claim, mixed):
+def test_adding_a_review_in_the_admin_writes_one_create_event(ada, superuser, team, claim, rating_mixed):
     data = {
         "claim": claim.pk,
-        "rating": mixed.pk,
+        "rating": rating_mixed.pk,
         "rationale": "From the admin.",
         "confidence": 2,
-        "evidence-TOTAL_FORMS": "0",
-        "evidence-INITIAL_FORMS": "0",
-        "evidence-MIN_NUM_FORMS": "0",
-        "evidence-MAX_NUM_FORMS": "1000",
+        **no_inline_rows("evidence", max_num=1000),
     }
     mark = last_event_id()
 
@@ -605,10 +562,10 @@ def test_evidence_added_changed_and_removed_inline_in_the_admin_writes_one_event
     assert not Evidence.objects.exists()
 
 
-def test_a_refused_admin_change_writes_no_event(ada, review, mixed):
+def test_a_refused_admin_change_writes_no_event(ada, review, rating_mixed):
     url = f"/admin/reviews/review/{review.pk}/change/"
     data = form_data(ada, url, "review")
-    data["rating"] = mixed.pk
+    data["rating"] = rating_mixed.pk
     mark = last_event_id()
 
     response = ada.post(url, data)

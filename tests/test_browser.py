@@ -19,7 +19,7 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 from reviews import services
 from reviews.audit import system_actor
 from reviews.models import Article, Category, Claim, Evidence, Rating, Review, Role, Team
-from tests.conftest import PASSWORD, make_user, seed_bytes
+from tests.conftest import PASSWORD, SENTENCE, make_user, seed_bytes
 
 pytestmark = pytest.mark.browser
 
@@ -34,10 +34,7 @@ CHROMIUM_ARGS = [
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 VIEWPORT = {"width": 1440, "height": 900}
 
-# Seed 001
-SENTENCE = (
-    "The seven army reconnaissance personnel were shot down from Ukrainian airspace last week, according to reports."
-)
+# Seed 001, besides SENTENCE (in conftest)
 NBSP_SENTENCE = (
     "Most inhabitants in Volnovakha had evacuated, according to Pavlo Kyrylenko, the governor of the Donetsk "
     "region, but there was nothing remained of the city, The Sun\u00a0reported."

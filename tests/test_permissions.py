@@ -6,19 +6,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from reviews import services
 from reviews.audit import system_actor
 from reviews.models import Article, AuditEvent, Claim, Evidence, Rating, Review
-from tests.conftest import HTMX, client_for
-
-SENTENCE = (
-    "The seven army reconnaissance personnel were shot down from Ukrainian airspace last week, according to reports."
-)
-
+from tests.conftest import EVIDENCE_URL, HTMX, RATIONALE, SENTENCE, client_for, span_of
 
 # --- local fixtures and helpers -----------------------------------------------------------------
-
-
-def span_of(article: Article, text: str) -> tuple[int, int]:
-    start = article.body.index(text)
-    return start, start + len(text)
 
 
 def state() -> dict:
@@ -35,25 +25,8 @@ def state() -> dict:
 
 
 @pytest.fixture
-def claim(article, reviewer, category) -> Claim:
-    start, end = span_of(article, SENTENCE)
-    return services.tag_claim(user=reviewer, article=article, start=start, end=end, category=category)
-
-
-@pytest.fixture
-def review(claim, reviewer, rating_false) -> Review:
-    return services.save_review(user=reviewer, claim=claim, rating=rating_false, rationale="rita's", confidence=2)
-
-
-@pytest.fixture
-def evidence(review, reviewer) -> Evidence:
-    return services.add_evidence(user=reviewer, review=review, url="https://example.org/rita", stance="refutes")
-
-
-@pytest.fixture
-def review2(claim, reviewer2, team) -> Review:
-    mixed = Rating.objects.get(team=team, slug="mixed")
-    return services.save_review(user=reviewer2, claim=claim, rating=mixed, rationale="remy's", confidence=1)
+def review2(claim, reviewer2, rating_mixed) -> Review:
+    return services.save_review(user=reviewer2, claim=claim, rating=rating_mixed, rationale="remy's", confidence=1)
 
 
 @pytest.fixture
@@ -105,8 +78,8 @@ def test_adding_evidence_attaches_it_to_the_users_own_review(reviewer2, claim, r
 
 def test_the_panel_does_not_show_another_reviewers_verdict_or_evidence(reviewer2, claim, evidence):
     html = client_for(reviewer2).get(f"/claims/{claim.pk}/", **HTMX).content.decode()
-    assert "rita's" not in html
-    assert "https://example.org/rita" not in html
+    assert RATIONALE not in html
+    assert EVIDENCE_URL not in html
     assert "1 other reviewer reviewed this claim" in html
 
 

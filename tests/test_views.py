@@ -11,21 +11,13 @@ from django.test.utils import CaptureQueriesContext
 from reviews import services
 from reviews.audit import system_actor
 from reviews.models import Article, AuditEvent, Claim, Evidence, Rating, Review
-from tests.conftest import HTMX, client_for
+from tests.conftest import EVIDENCE_URL, HTMX, RATIONALE, SENTENCE, client_for, follow, span_of
 
-SENTENCE = (
-    "The seven army reconnaissance personnel were shot down from Ukrainian airspace last week, according to reports."
-)
 OTHER_SENTENCE = "During an emotional news conference on Sunday"
 ARTICLE_BODY_TARGET = {**HTMX, "HTTP_HX_TARGET": "article-body"}
 
 
 # --- local fixtures and helpers -----------------------------------------------------------------
-
-
-def span_of(article: Article, text: str) -> tuple[int, int]:
-    start = article.body.index(text)
-    return start, start + len(text)
 
 
 def import_text(team, text: str, source: str = "test.txt") -> Article:
@@ -47,34 +39,8 @@ def text_of(response) -> str:
     return response.content.decode()
 
 
-def follow(client: Client, response) -> str:
-    """The page a plain POST redirected to, with the messages it left."""
-    assert response.status_code == 302
-    return text_of(client.get(response["Location"]))
-
-
 def triggers(response) -> dict:
     return json.loads(response["HX-Trigger"])
-
-
-@pytest.fixture
-def claim(article, reviewer, category) -> Claim:
-    start, end = span_of(article, SENTENCE)
-    return services.tag_claim(user=reviewer, article=article, start=start, end=end, category=category)
-
-
-@pytest.fixture
-def review(claim, reviewer, rating_false) -> Review:
-    return services.save_review(
-        user=reviewer, claim=claim, rating=rating_false, rationale="The pilots were not army scouts.", confidence=2
-    )
-
-
-@pytest.fixture
-def evidence(review, reviewer) -> Evidence:
-    return services.add_evidence(
-        user=reviewer, review=review, url="https://example.org/interfax-report", stance=Evidence.Stance.REFUTES
-    )
 
 
 @pytest.fixture
@@ -286,8 +252,8 @@ def test_the_reader_opens_the_panel_of_the_selected_claim(rita, article, claim, 
     assert response.status_code == 200
     html = text_of(response)
     assert f"Claim #{claim.pk}" in html
-    assert "The pilots were not army scouts." in html
-    assert "https://example.org/interfax-report" in html
+    assert RATIONALE in html
+    assert EVIDENCE_URL in html
     assert "hl-selected" in html
 
 
@@ -332,7 +298,7 @@ def test_the_claim_panel_returns_the_panel_fragment_to_htmx(rita, claim, review)
     assert html.lstrip().startswith('<section id="claim-panel"')
     assert "<html" not in html
     assert SENTENCE in html
-    assert "The pilots were not army scouts." in html
+    assert RATIONALE in html
     assert "HX-Trigger" not in response
 
 
@@ -494,7 +460,7 @@ def test_a_rating_from_another_team_is_refused_and_nothing_saved(rita, claim, re
     assert "<html" in text_of(plain)
     assert "Select a valid choice. That choice is not one of the available choices." in text_of(plain)
     review.refresh_from_db()
-    assert (review.rating, review.rationale) == (rating_false, "The pilots were not army scouts.")
+    assert (review.rating, review.rationale) == (rating_false, RATIONALE)
     assert snapshot() == before
 
 
@@ -512,7 +478,7 @@ def test_an_oversized_rationale_is_refused_and_nothing_changes(rita, claim, revi
     assert plain.status_code == 200
     assert message in text_of(plain)
     review.refresh_from_db()
-    assert review.rationale == "The pilots were not army scouts."
+    assert review.rationale == RATIONALE
     assert snapshot() == before
 
 
@@ -543,7 +509,7 @@ def test_a_submitted_review_can_no_longer_be_edited(rita, claim, review, team):
     assert "HX-Trigger" not in htmx
     assert message in text_of(plain)
     review.refresh_from_db()
-    assert review.rationale == "The pilots were not army scouts."
+    assert review.rationale == RATIONALE
 
 
 # --- evidence -----------------------------------------------------------------------------------
@@ -640,7 +606,7 @@ def test_removing_evidence_through_htmx_returns_the_panel_and_triggers_claims_ch
 
     assert response.status_code == 200
     assert triggers(response) == {"claimsChanged": {"claim": claim.pk}}
-    assert "https://example.org/interfax-report" not in text_of(response)
+    assert EVIDENCE_URL not in text_of(response)
     assert not Evidence.objects.filter(pk=evidence.pk).exists()
 
 
