@@ -368,3 +368,24 @@ def test_screenshots_of_the_list_and_a_reader_with_several_claims(page: Page, ri
     page.screenshot(path=str(ARTIFACTS / "reader-with-claims.png"), full_page=False)
     assert (ARTIFACTS / "article-list.png").stat().st_size > 0
     assert (ARTIFACTS / "reader-with-claims.png").stat().st_size > 0
+
+
+def test_removing_evidence_someone_already_removed_says_so_and_shows_no_stale_success(page: Page, rita, article):
+    start, end = span_of(article.body, SENTENCE)
+    claim = services.tag_claim(user=rita, article=article, start=start, end=end, category=desk_category(article))
+    review = services.save_review(user=rita, claim=claim, rating=None, rationale="", confidence=2)
+    evidence = services.add_evidence(user=rita, review=review, url="https://example.org/gone", stance="context")
+    log_in(page, rita)
+    page.goto(f"/articles/{article.pk}/?claim={claim.pk}")
+    expect(page.locator("#claim-panel .evidence")).to_contain_text("https://example.org/gone")
+
+    # Removed meanwhile, e.g. from another window; the open page still shows it.
+    services.remove_evidence(user=rita, evidence=evidence)
+    page.locator("#claim-panel .evidence button", has_text="Remove").click()
+
+    expect(page.locator(".messages [role=alert]")).to_contain_text("no longer exists")
+    assert not Evidence.objects.exists()
+
+
+def desk_category(article: Article):
+    return article.team.categories.get(slug="casualty-figures")
