@@ -92,21 +92,20 @@ def article_import(request: HtmxHttpRequest) -> HttpResponse:
 def _reader_context(request: HtmxHttpRequest, article: Article, selected: Claim | None) -> dict:
     # The reader is the hot page: one row per claim with the user's own verdict, no model instances.
     mine = FilteredRelation("reviews", condition=Q(reviews__reviewer=request.user))
-    rows = list(
-        article.claims.annotate(mine=mine).values_list(
-            "pk", "start", "end", "category_id", "quote", "mine__rating__label", "mine__rating__slug"
-        )
+    rows = article.claims.annotate(mine=mine).values_list(
+        "pk", "start", "end", "category_id", "mine__rating__label", "mine__rating__slug"
     )
     marks = [
         Mark(claim_id=pk, start=start, end=end, category_id=category_id, verdict=label or "", verdict_slug=slug or "")
-        for pk, start, end, category_id, _quote, label, slug in rows
+        for pk, start, end, category_id, label, slug in rows
     ]
     categories = list(Category.objects.filter(team=article.team_id))
     reader_url = reverse("reviews:article-detail", args=[article.pk])
     return {
         "article": article,
-        "claim_count": len(rows),
-        "claim_list_html": render_claim_list(reader_url, [(m, row[4]) for m, row in zip(marks, rows, strict=True)]),
+        "claim_count": len(marks),
+        # A claim's quote is body[start:end] by construction (tag_claim checks it), so it is not fetched.
+        "claim_list_html": render_claim_list(reader_url, [(m, article.body[m.start : m.end]) for m in marks]),
         "body_html": render_body(article.body, marks, selected.pk if selected else None),
         "categories": categories,
         "selected": selected,
