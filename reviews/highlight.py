@@ -9,14 +9,15 @@ claims never need nested markup and the visible text is exactly the stored text.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from html import escape  # what django.utils.html.escape does, without wrapping every piece in SafeString
 from operator import itemgetter
-from typing import NamedTuple
 
 from django.utils.safestring import SafeString, mark_safe
 
 
-class Mark(NamedTuple):  # a tuple: built 300 times per reader page, cheaper than a dataclass
+@dataclass(frozen=True)
+class Mark:
     claim_id: int
     start: int
     end: int
