@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import Count
+from django.db import transaction
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponseRedirect
 
 from reviews import services
@@ -23,8 +24,11 @@ from reviews.models import (
     Outlet,
     Rating,
     Review,
+    Role,
     Team,
 )
+
+DECIDING_ROLES = [Role.MODERATOR, Role.OWNER]
 
 EVIDENCE_FIELDS = ["url", "document_ref", "excerpt", "stance"]
 
@@ -34,7 +38,43 @@ def _record_formset_changes(formset, *, new: list, changed: list, deleted: list)
     formset.new_objects, formset.changed_objects, formset.deleted_objects = new, changed, deleted
 
 
-class ServiceAdmin(admin.ModelAdmin):
+class TeamScopedAdmin(admin.ModelAdmin):
+    """Staff who are not superusers see only their own teams' rows (`team_path` leads to the team)."""
+
+    team_path = "team"
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(**{f"{self.team_path}__memberships__user": request.user})
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "team" and not request.user.is_superuser:
+            kwargs["queryset"] = Team.objects.filter(memberships__user=request.user, memberships__role=Role.OWNER)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class SuperuserOnlyAdmin(admin.ModelAdmin):
+    """Who belongs to which team is for superusers: anyone else could make themselves an owner."""
+
+    def has_module_permission(self, request) -> bool:
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return request.user.is_superuser
+
+    def has_add_permission(self, request) -> bool:
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return request.user.is_superuser
+
+
+class ServiceAdmin(TeamScopedAdmin):
     def _refusal(self, request: HttpRequest, exc: services.ActionRefused) -> HttpResponseRedirect:
         self.message_user(request, f"Nothing was changed: {exc}", messages.ERROR)
         return HttpResponseRedirect(request.get_full_path())
@@ -57,15 +97,6 @@ class ServiceAdmin(admin.ModelAdmin):
         except services.ActionRefused as exc:
             return self._refusal(request, exc)
 
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if request.user.is_superuser:
-            return queryset
-        return self.scope_to_teams(queryset, request.user)
-
-    def scope_to_teams(self, queryset, user):
-        return queryset.none()
-
 
 class MembershipInline(admin.TabularInline):
     model = Membership
@@ -84,7 +115,7 @@ class RatingInline(admin.TabularInline):
 
 
 @admin.register(Team)
-class TeamAdmin(admin.ModelAdmin):
+class TeamAdmin(SuperuserOnlyAdmin):
     list_display = ["name", "slug", "created_at"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
@@ -97,7 +128,7 @@ class TeamAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(SuperuserOnlyAdmin):
     list_display = ["user", "team", "role", "created_at"]
     list_filter = ["team", "role"]
     search_fields = ["user__username", "team__name"]
@@ -111,14 +142,14 @@ class OutletAdmin(admin.ModelAdmin):
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(TeamScopedAdmin):
     list_display = ["name", "team", "colour", "position"]
     list_filter = ["team"]
     search_fields = ["name", "slug"]
 
 
 @admin.register(Rating)
-class RatingAdmin(admin.ModelAdmin):
+class RatingAdmin(TeamScopedAdmin):
     list_display = ["label", "team", "value", "is_scored"]
     list_filter = ["team", "is_scored"]
     search_fields = ["label", "slug"]
@@ -157,9 +188,6 @@ class ArticleAdmin(ServiceAdmin):
     search_fields = ["title", "body", "source"]
     readonly_fields = ["content_hash", "imported_by", "created_at"]
     inlines = [ClaimInline]
-
-    def scope_to_teams(self, queryset, user):
-        return queryset.filter(team__memberships__user=user)
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("team", "outlet").annotate(_claims=Count("claims"))
@@ -219,8 +247,9 @@ class ArticleAdmin(ServiceAdmin):
         services.delete_article(user=request.user, article=obj)
 
     def delete_queryset(self, request, queryset):
-        for article in queryset:
-            services.delete_article(user=request.user, article=article)
+        with transaction.atomic():  # all or nothing: admin actions run outside the admin's transaction
+            for article in queryset:
+                services.delete_article(user=request.user, article=article)
 
 
 class ClaimAdminForm(forms.ModelForm):
@@ -238,8 +267,7 @@ class ClaimAdmin(ServiceAdmin):
     list_select_related = ["article", "category", "created_by"]
     autocomplete_fields = ["article"]
 
-    def scope_to_teams(self, queryset, user):
-        return queryset.filter(article__team__memberships__user=user)
+    team_path = "article__team"
 
     def has_change_permission(self, request, obj=None) -> bool:
         # A claim's span is fixed once marked; it can be viewed, added and removed.
@@ -262,8 +290,9 @@ class ClaimAdmin(ServiceAdmin):
         services.delete_claim(user=request.user, claim=obj)
 
     def delete_queryset(self, request, queryset):
-        for claim in queryset.select_related("article__team"):
-            services.delete_claim(user=request.user, claim=claim)
+        with transaction.atomic():  # all or nothing: admin actions run outside the admin's transaction
+            for claim in queryset.select_related("article__team"):
+                services.delete_claim(user=request.user, claim=claim)
 
 
 class EvidenceInlineForm(EvidenceForm):
@@ -298,8 +327,15 @@ class ReviewAdmin(ServiceAdmin):
     autocomplete_fields = ["claim"]
     inlines = [EvidenceInline]
 
-    def scope_to_teams(self, queryset, user):
-        return queryset.filter(claim__article__team__memberships__user=user)
+    team_path = "claim__article__team"
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        # Reviews are independent: a reviewer sees only their own; moderators and owners see the team's.
+        deciding = Team.objects.filter(memberships__user=request.user, memberships__role__in=DECIDING_ROLES)
+        return queryset.filter(Q(reviewer=request.user) | Q(claim__article__team__in=deciding))
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
@@ -347,7 +383,16 @@ class ReviewAdmin(ServiceAdmin):
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(admin.ModelAdmin):
+class EvidenceAdmin(TeamScopedAdmin):
+    team_path = "review__claim__article__team"
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        deciding = Team.objects.filter(memberships__user=request.user, memberships__role__in=DECIDING_ROLES)
+        return queryset.filter(Q(review__reviewer=request.user) | Q(review__claim__article__team__in=deciding))
+
     list_display = ["__str__", "stance", "added_by", "added_at"]
     list_filter = ["stance"]
     search_fields = ["url", "document_ref", "excerpt"]
@@ -364,7 +409,7 @@ class EvidenceAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(TeamScopedAdmin):
     list_display = ["id", "at", "actor_label", "action", "object_type", "object_id", "object_repr", "request_id"]
     list_filter = ["action", "object_type", "team"]
     search_fields = ["actor_label", "object_id", "object_repr", "request_id"]

@@ -7,16 +7,16 @@ CATEGORIES = [
     ("attribution-chain", "Attribution chain", "#ce93d8", "Who said it, according to whom, via which outlet"),
 ]
 
-# slug, label, value, is_scored, colour. Values order the scale; ClaimReview's bestRating and
+# slug, label, value, is_scored. Values order the scale; ClaimReview's bestRating and
 # worstRating are the highest and lowest scored values, and unscored labels sit outside that range.
 RATINGS = [
-    ("true", "True", 6, True, "#2e7d32"),
-    ("mostly-true", "Mostly true", 5, True, "#689f38"),
-    ("mixed", "Mixed", 4, True, "#f9a825"),
-    ("misleading", "Misleading", 3, True, "#ef6c00"),
-    ("mostly-false", "Mostly false", 2, True, "#e64a19"),
-    ("false", "False", 1, True, "#c62828"),
-    ("unverifiable", "Unverifiable", 0, False, "#757575"),
+    ("true", "True", 6, True),
+    ("mostly-true", "Mostly true", 5, True),
+    ("mixed", "Mixed", 4, True),
+    ("misleading", "Misleading", 3, True),
+    ("mostly-false", "Mostly false", 2, True),
+    ("false", "False", 1, True),
+    ("unverifiable", "Unverifiable", 0, False),
 ]
 
 DEFAULT_TEAM_SLUG = "newsroom"

@@ -8,6 +8,7 @@ saved or deleted, whichever door the change came through.
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import connection, models
 from django.db.models import Count, Q
 
@@ -73,7 +74,12 @@ class Category(models.Model):
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="categories")
     name = models.CharField(max_length=80)
     slug = models.SlugField(max_length=50)
-    colour = models.CharField(max_length=7, default="#ffd54f", help_text="Highlight colour, #rrggbb")
+    colour = models.CharField(
+        max_length=7,
+        default="#ffd54f",
+        validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", "Give the colour as #rrggbb.")],
+        help_text="Highlight colour, #rrggbb",
+    )
     description = models.CharField(max_length=300, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
 
@@ -96,7 +102,6 @@ class Rating(models.Model):
     is_scored = models.BooleanField(
         default=True, help_text="Unscored labels (e.g. unverifiable) sit outside best/worst rating"
     )
-    colour = models.CharField(max_length=7, default="#9e9e9e")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["team", "slug"], name="rating_unique_team_slug")]
@@ -104,6 +109,22 @@ class Rating(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+    def review_rating(self) -> dict:
+        """schema.org ClaimReview `reviewRating`: this label on the team's scale of scored values.
+
+        An unscored label (e.g. unverifiable) keeps the scale's best and worst but has no
+        ratingValue inside it, so consumers read only its alternateName.
+        """
+        values = Rating.objects.filter(team_id=self.team_id, is_scored=True).aggregate(
+            best=models.Max("value"), worst=models.Min("value")
+        )
+        rating = {"@type": "Rating", "alternateName": self.label}
+        if values["best"] is not None:
+            rating.update(bestRating=values["best"], worstRating=values["worst"])
+        if self.is_scored:
+            rating["ratingValue"] = self.value
+        return rating
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -128,7 +149,11 @@ class ArticleQuerySet(models.QuerySet):
     def with_progress(self, user) -> ArticleQuerySet:
         return self.annotate(
             claim_count=Count("claims", distinct=True),
-            my_review_count=Count("claims__reviews", filter=Q(claims__reviews__reviewer=user), distinct=True),
+            my_review_count=Count(
+                "claims__reviews",
+                filter=Q(claims__reviews__reviewer=user, claims__reviews__rating__isnull=False),
+                distinct=True,
+            ),
         )
 
 
@@ -200,11 +225,6 @@ class Claim(Audited):
         return f"“{quote}”"
 
 
-class ReviewQuerySet(models.QuerySet):
-    def for_user(self, user) -> ReviewQuerySet:
-        return self.filter(claim__article__team__memberships__user=user)
-
-
 class Review(Audited):
     class State(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -226,8 +246,6 @@ class Review(Audited):
     state = models.CharField(max_length=20, choices=State.choices, default=State.DRAFT)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-
-    objects = ReviewQuerySet.as_manager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["claim", "reviewer"], name="review_unique_claim_reviewer")]
@@ -277,9 +295,11 @@ class AuditEventQuerySet(models.QuerySet):
         wanted = Q(object_type="reviews.claim", object_id=str(claim.pk))
         if review is not None:
             wanted |= Q(object_type="reviews.review", object_id=str(review.pk))
-            wanted |= Q(object_type="reviews.evidence") & (
-                Q(after__review_id=review.pk) | Q(before__review_id=review.pk)
-            )
+            # Updates record only changed fields, so evidence is found by the review its creation names.
+            created_here = self.filter(
+                object_type="reviews.evidence", action=AuditEvent.Action.CREATE, after__review_id=review.pk
+            ).values("object_id")
+            wanted |= Q(object_type="reviews.evidence", object_id__in=created_here)
         return self.filter(wanted)
 
 
@@ -292,11 +312,19 @@ class AuditEvent(models.Model):
         DELETE = "delete", "Deleted"
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # No database constraint and no cascade: deleting a user or a team never touches audit rows.
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
     )
     actor_label = models.CharField(max_length=150, help_text="user:<name> or system:<command>")
-    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
     action = models.CharField(max_length=20, choices=Action.choices)
     object_type = models.CharField(max_length=100)
     object_id = models.CharField(max_length=64)

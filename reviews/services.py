@@ -57,9 +57,9 @@ def seed_team_defaults(team: Team) -> None:
             slug=slug,
             defaults={"name": name, "colour": colour, "description": description, "position": position},
         )
-    for slug, label, value, is_scored, colour in defaults.RATINGS:
+    for slug, label, value, is_scored in defaults.RATINGS:
         Rating.objects.get_or_create(
-            team=team, slug=slug, defaults={"label": label, "value": value, "is_scored": is_scored, "colour": colour}
+            team=team, slug=slug, defaults={"label": label, "value": value, "is_scored": is_scored}
         )
 
 
@@ -188,7 +188,7 @@ def update_article(
                 raise ActionRefused("The text cannot be empty.")
             article.body = body
             article.content_hash = content_hash(body)
-        article.title = title
+        article.title = title.strip()[:300] or derive_meta(article.body).title
         article.source = source
         article.outlet = Outlet.objects.get_or_create(name=outlet_name.strip())[0] if outlet_name.strip() else None
         try:
@@ -204,7 +204,8 @@ def delete_article(*, user: AbstractBaseUser, article: Article) -> None:
     """Delete an article with its claims, reviews and evidence (owners only)."""
     with transaction.atomic():
         _require_member(user, article.team, Role.OWNER)
-        article.delete()
+        locked = _lock(Article, article.pk, "This article was already deleted.")
+        locked.delete()
 
 
 # --- claims ------------------------------------------------------------------------------------
@@ -231,32 +232,35 @@ def tag_claim(
     _require_member(user, article.team)
     if category.team_id != article.team_id:
         raise ActionRefused("That category belongs to another team.")
-    try:
-        selector = select_span(article.body, start, end)
-    except TextRefused as exc:
-        raise ActionRefused(f"Cannot tag this span: {exc}.") from None
-    if quote is not None and quote != selector.quote:
-        raise ActionRefused("The selection does not match the article text at those positions; select it again.")
     duplicate_message = f"This exact span is already tagged as “{category.name}”."
-    if Claim.objects.filter(article=article, start=start, end=end, category=category).exists():
-        raise ActionRefused(duplicate_message)
-    try:
-        with transaction.atomic():
-            claim = Claim(
-                article=article,
-                start=selector.start,
-                end=selector.end,
-                quote=selector.quote,
-                prefix=selector.prefix,
-                suffix=selector.suffix,
-                category=category,
-                note=note.strip(),
-                origin=origin,
-                created_by=user,
-            )
-            claim.save()
-    except IntegrityError:  # tagged by someone else a moment ago
-        raise ActionRefused(duplicate_message) from None
+    with transaction.atomic():
+        # Locked, so the text cannot change between reading the span and saving the claim.
+        article = _lock(Article, article.pk, "This article was deleted meanwhile.")
+        try:
+            selector = select_span(article.body, start, end)
+        except TextRefused as exc:
+            raise ActionRefused(f"Cannot tag this span: {exc}.") from None
+        if quote is not None and quote != selector.quote:
+            raise ActionRefused("The selection does not match the article text at those positions; select it again.")
+        if Claim.objects.filter(article=article, start=start, end=end, category=category).exists():
+            raise ActionRefused(duplicate_message)
+        try:
+            with transaction.atomic():
+                claim = Claim(
+                    article=article,
+                    start=selector.start,
+                    end=selector.end,
+                    quote=selector.quote,
+                    prefix=selector.prefix,
+                    suffix=selector.suffix,
+                    category=category,
+                    note=note.strip()[:500],
+                    origin=origin,
+                    created_by=user,
+                )
+                claim.save()
+        except IntegrityError:  # tagged by someone else a moment ago
+            raise ActionRefused(duplicate_message) from None
     return claim
 
 
@@ -280,10 +284,12 @@ def claim_removal_refusal(user: AbstractBaseUser, claim: Claim) -> str:
 def delete_claim(*, user: AbstractBaseUser, claim: Claim) -> None:
     """Remove a claim with its reviews and evidence, if `claim_removal_refusal` allows it."""
     with transaction.atomic():
-        refusal = claim_removal_refusal(user, claim)
+        locked = _lock(Claim, claim.pk, "This claim was already removed.")
+        locked.article = claim.article
+        refusal = claim_removal_refusal(user, locked)
         if refusal:
             raise ActionRefused(refusal)
-        claim.delete()
+        locked.delete()
 
 
 # --- reviews and evidence ----------------------------------------------------------------------
@@ -310,7 +316,7 @@ def save_review(
         review = Review.objects.select_for_update().filter(claim=claim, reviewer=user).first()
         if review is None:
             review = Review(claim=claim, reviewer=user)
-        elif review.state not in (Review.State.DRAFT, Review.State.CHANGES_REQUESTED):
+        elif review.state not in EDITABLE_STATES:
             raise ActionRefused(f"This review is {review.get_state_display().lower()} and can no longer be edited.")
         review.claim = claim  # keeps the loaded claim and article for the audit event
         review.rating = rating
@@ -324,10 +330,27 @@ def save_review(
     return review
 
 
-def _require_own_review(user: AbstractBaseUser, review: Review) -> None:
+EDITABLE_STATES = (Review.State.DRAFT, Review.State.CHANGES_REQUESTED)
+
+
+def _lock(model: type, pk: int, gone: str):
+    """The row, locked until the transaction ends; ActionRefused(gone) if it no longer exists."""
+    locked = model.objects.select_for_update().filter(pk=pk).first()
+    if locked is None:
+        raise ActionRefused(gone)
+    return locked
+
+
+def _require_editable_own_review(user: AbstractBaseUser, review: Review) -> Review:
+    """The user's own review, locked and still editable; call inside a transaction."""
     if review.reviewer_id != user.pk:
         raise ActionRefused("You can change only your own reviews and evidence.")
     _require_member(user, review.claim.article.team)
+    locked = _lock(Review, review.pk, "This review no longer exists.")
+    if locked.state not in EDITABLE_STATES:
+        raise ActionRefused(f"This review is {locked.get_state_display().lower()} and can no longer be edited.")
+    locked.claim = review.claim
+    return locked
 
 
 def _check_url(url: str) -> str:
@@ -355,14 +378,14 @@ def add_evidence(
     excerpt: str = "",
     stance: str = Evidence.Stance.CONTEXT,
 ) -> Evidence:
-    """Attach a piece of evidence to the user's own review."""
-    _require_own_review(user, review)
+    """Attach a piece of evidence to the user's own review while it is editable."""
     url = _check_url(url)
     if not url and not document_ref.strip():
         raise ActionRefused("Give a link or a document reference for the evidence.")
     if stance not in Evidence.Stance.values:
         raise ActionRefused("Stance must be supports, refutes or context.")
     with transaction.atomic():
+        review = _require_editable_own_review(user, review)
         evidence = Evidence(
             review=review,
             url=url,
@@ -379,24 +402,28 @@ def add_evidence(
 def update_evidence(
     *, user: AbstractBaseUser, evidence: Evidence, url: str, document_ref: str, excerpt: str, stance: str
 ) -> Evidence:
-    """Change a piece of evidence on the user's own review."""
-    _require_own_review(user, evidence.review)
-    evidence.url = _check_url(url)
-    evidence.document_ref = document_ref.strip()
-    if not evidence.url and not evidence.document_ref:
+    """Change a piece of evidence on the user's own review while it is editable."""
+    url = _check_url(url)
+    document_ref = document_ref.strip()
+    if not url and not document_ref:
         raise ActionRefused("Give a link or a document reference for the evidence.")
     if stance not in Evidence.Stance.values:
         raise ActionRefused("Stance must be supports, refutes or context.")
-    evidence.excerpt = _check_excerpt(excerpt)
-    evidence.stance = stance
+    excerpt = _check_excerpt(excerpt)
     with transaction.atomic():
-        evidence.save()
-    return evidence
+        review = _require_editable_own_review(user, evidence.review)
+        locked = _lock(Evidence, evidence.pk, "This evidence was removed meanwhile.")
+        locked.review = review
+        locked.url, locked.document_ref, locked.excerpt, locked.stance = url, document_ref, excerpt, stance
+        locked.save()
+    return locked
 
 
 @performed_by("user")
 def remove_evidence(*, user: AbstractBaseUser, evidence: Evidence) -> None:
-    """Remove a piece of evidence from the user's own review."""
-    _require_own_review(user, evidence.review)
+    """Remove a piece of evidence from the user's own review while it is editable."""
     with transaction.atomic():
-        evidence.delete()
+        review = _require_editable_own_review(user, evidence.review)
+        locked = _lock(Evidence, evidence.pk, "This evidence was already removed.")
+        locked.review = review
+        locked.delete()

@@ -7,6 +7,7 @@ app_name = "reviews"
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="reviews:article-list"), name="home"),
+    path("teams/switch/", views.team_switch, name="team-switch"),
     path("articles/", views.article_list, name="article-list"),
     path("articles/import/", views.article_import, name="article-import"),
     path("articles/<int:pk>/", views.article_detail, name="article-detail"),

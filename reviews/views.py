@@ -8,13 +8,14 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import retarget, trigger_client_event
 from django_htmx.middleware import HtmxDetails
 
 from reviews import services
 from reviews.forms import ArticleSearchForm, EvidenceForm, ImportForm, ReviewForm, TagClaimForm
 from reviews.highlight import Mark, render_body, render_claim_list
-from reviews.models import Article, AuditEvent, Category, Claim, Evidence, Review, Role
+from reviews.models import Article, AuditEvent, Category, Claim, Evidence, Membership, Review, Role
 from reviews.teams import current_membership
 
 CLAIMS_CHANGED = "claimsChanged"
@@ -45,29 +46,46 @@ def _get_own_evidence(request: HtmxHttpRequest, pk: int) -> Evidence:
 # --- articles ---------------------------------------------------------------------------------
 
 
+def _fragment(request: HtmxHttpRequest) -> bool:
+    """Whether to answer with a fragment: an htmx request, but not htmx restoring a whole page from history."""
+    return bool(request.htmx) and not request.htmx.history_restore_request
+
+
+@login_required
+@require_POST
+def team_switch(request: HtmxHttpRequest) -> HttpResponse:
+    membership = get_object_or_404(Membership.objects.for_user(request.user), team_id=request.POST.get("team", ""))
+    request.session["team_id"] = membership.team_id
+    messages.success(request, f"You are now working in {membership.team.name}.")
+    return redirect("reviews:article-list")
+
+
 @login_required
 @require_GET
+@vary_on_headers("HX-Request")
 def article_list(request: HtmxHttpRequest) -> HttpResponse:
     form = ArticleSearchForm(request.GET)
     query = form.cleaned_data["q"] if form.is_valid() else ""
+    membership = current_membership(request)
     articles = (
         Article.objects.for_user(request.user)
+        .filter(team_id=membership.team_id if membership else None)
         .search(query)
         .select_related("outlet")
         .with_progress(request.user)
         .order_by("-created_at", "-id")
     )
     page = Paginator(articles, 50).get_page(request.GET.get("page"))
-    membership = current_membership(request)
     context = {"form": form, "query": query, "page": page, "membership": membership}
     template = "reviews/article_list.html"
-    if request.htmx and not request.htmx.boosted:
+    if _fragment(request):
         template += "#results"
     return render(request, template, context)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@vary_on_headers("HX-Request")
 def article_import(request: HtmxHttpRequest) -> HttpResponse:
     membership = current_membership(request)
     if membership is None or membership.role != Role.OWNER:
@@ -84,7 +102,7 @@ def article_import(request: HtmxHttpRequest) -> HttpResponse:
             )
     context = {"form": form, "results": results, "membership": membership}
     template = "reviews/article_import.html"
-    if request.htmx:
+    if _fragment(request):
         template += "#import-results"
     return render(request, template, context)
 
@@ -114,6 +132,7 @@ def _reader_context(request: HtmxHttpRequest, article: Article, selected: Claim 
 
 @login_required
 @require_GET
+@vary_on_headers("HX-Request", "HX-Target")
 def article_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     article = _get_article_for_user(request, pk)
     selected = None
@@ -124,7 +143,7 @@ def article_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     if selected is not None:
         context.update(_panel_context(request, selected))
     template = "reviews/article_detail.html"
-    if request.htmx and request.htmx.target == "article-body":
+    if _fragment(request) and request.htmx.target == "article-body":
         template += "#article-body"
     return render(request, template, context)
 

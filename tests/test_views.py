@@ -80,10 +80,12 @@ def test_it_redirects_anonymous_visitors_to_the_login_page_from_every_url(articl
     assert snapshot() == before
 
 
-def test_it_redirects_an_anonymous_htmx_request_to_the_login_page(article):
+def test_it_sends_an_anonymous_htmx_request_to_the_login_page_as_a_whole_page(article):
     response = Client().get(f"/articles/{article.pk}/", **ARTICLE_BODY_TARGET)
-    assert response.status_code == 302
-    assert response["Location"] == f"/login/?next=/articles/{article.pk}/"
+    # Not a 302 that htmx would follow and swap the login form into the fragment's place.
+    assert response.status_code == 200
+    assert response["HX-Redirect"] == f"/login/?next=/articles/{article.pk}/"
+    assert response.content == b""
 
 
 def test_it_refuses_a_post_without_csrf_token_with_403(claim, reviewer, rating_false):

@@ -16,8 +16,8 @@ def create_default_team(apps, schema_editor):
         Category.objects.create(
             team=team, slug=slug, name=name, colour=colour, description=description, position=position
         )
-    for slug, label, value, is_scored, colour in defaults.RATINGS:
-        Rating.objects.create(team=team, slug=slug, label=label, value=value, is_scored=is_scored, colour=colour)
+    for slug, label, value, is_scored in defaults.RATINGS:
+        Rating.objects.create(team=team, slug=slug, label=label, value=value, is_scored=is_scored)
 
 
 class Migration(migrations.Migration):

@@ -1,3 +1,5 @@
+from contextlib import nullcontext
+
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
@@ -23,7 +25,8 @@ class Command(BaseCommand):
         found = Team.objects.filter(slug=team).first()
         if found is None:
             raise CommandError(f"no team with slug {team!r}")
-        with system_actor("import_articles"), transaction.atomic():
+        # Each article is its own transaction; a dry run wraps them all in one that is rolled back.
+        with system_actor("import_articles"), transaction.atomic() if dry_run else nullcontext():
             results = services.import_paths(team=found, paths=paths)
             if dry_run:
                 transaction.set_rollback(True)

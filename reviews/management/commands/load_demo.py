@@ -7,7 +7,7 @@ from django.db import transaction
 
 from reviews import defaults, services
 from reviews.audit import system_actor
-from reviews.models import Role, Team
+from reviews.models import Membership, Role, Team
 
 SEEDS = Path(settings.BASE_DIR) / "data" / "seeds"
 
@@ -33,7 +33,6 @@ class Command(BaseCommand):
             team = Team.objects.filter(slug=defaults.DEFAULT_TEAM_SLUG).first()
             if team is None:
                 team = services.create_team(name=defaults.DEFAULT_TEAM_NAME, slug=defaults.DEFAULT_TEAM_SLUG)
-            services.seed_team_defaults(team)
             created_users = []
             for username, role, is_admin in DEMO_USERS:
                 user, created = User.objects.get_or_create(username=username)
@@ -42,10 +41,14 @@ class Command(BaseCommand):
                     user.is_staff = user.is_superuser = is_admin
                     user.save()
                     created_users.append(username)
-                services.add_member(team=team, user=user, role=role)
-            results = services.import_paths(team=team, paths=[str(SEEDS)])
+                if not Membership.objects.filter(team=team, user=user).exists():  # roles changed since stay
+                    services.add_member(team=team, user=user, role=role)
             if dry_run:
+                results = services.import_paths(team=team, paths=[str(SEEDS)])
                 transaction.set_rollback(True)
+        if not dry_run:  # each seed article in its own transaction, as import_articles does
+            with system_actor("load_demo"):
+                results = services.import_paths(team=team, paths=[str(SEEDS)])
         if verbosity < 1:
             return
         imported = sum(result.status == "imported" for result in results)
