@@ -55,6 +55,19 @@ class TeamScopedAdmin(admin.ModelAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class CascadesThroughReviews:
+    """Deleting this removes reviews and evidence with it, through the services' own checks.
+
+    The Review and Evidence admins refuse deleting those on their own, which Django would otherwise
+    read as "no permission" for any delete that cascades to them.
+    """
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        perms_needed -= {str(Review._meta.verbose_name), str(Evidence._meta.verbose_name)}
+        return deleted, counts, perms_needed, protected
+
+
 class SuperuserOnlyAdmin(admin.ModelAdmin):
     """Who belongs to which team is for superusers: anyone else could make themselves an owner."""
 
@@ -115,7 +128,7 @@ class RatingInline(admin.TabularInline):
 
 
 @admin.register(Team)
-class TeamAdmin(SuperuserOnlyAdmin):
+class TeamAdmin(CascadesThroughReviews, SuperuserOnlyAdmin):
     list_display = ["name", "slug", "created_at"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
@@ -144,14 +157,14 @@ class OutletAdmin(admin.ModelAdmin):
 @admin.register(Category)
 class CategoryAdmin(TeamScopedAdmin):
     list_display = ["name", "team", "colour", "position"]
-    list_filter = ["team"]
+    list_filter = [("team", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name", "slug"]
 
 
 @admin.register(Rating)
 class RatingAdmin(TeamScopedAdmin):
     list_display = ["label", "team", "value", "is_scored"]
-    list_filter = ["team", "is_scored"]
+    list_filter = [("team", admin.RelatedOnlyFieldListFilter), "is_scored"]
     search_fields = ["label", "slug"]
 
 
@@ -181,10 +194,10 @@ class ArticleAdminForm(forms.ModelForm):
 
 
 @admin.register(Article)
-class ArticleAdmin(ServiceAdmin):
+class ArticleAdmin(CascadesThroughReviews, ServiceAdmin):
     form = ArticleAdminForm
     list_display = ["title", "team", "outlet", "claim_count", "created_at"]
-    list_filter = ["team", "outlet"]
+    list_filter = [("team", admin.RelatedOnlyFieldListFilter), ("outlet", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["title", "body", "source"]
     readonly_fields = ["content_hash", "imported_by", "created_at"]
     inlines = [ClaimInline]
@@ -259,10 +272,14 @@ class ClaimAdminForm(forms.ModelForm):
 
 
 @admin.register(Claim)
-class ClaimAdmin(ServiceAdmin):
+class ClaimAdmin(CascadesThroughReviews, ServiceAdmin):
     form = ClaimAdminForm
     list_display = ["__str__", "article", "category", "origin", "created_by", "created_at"]
-    list_filter = ["category", "origin", "article__team"]
+    list_filter = [
+        ("category", admin.RelatedOnlyFieldListFilter),
+        "origin",
+        ("article__team", admin.RelatedOnlyFieldListFilter),
+    ]
     search_fields = ["quote", "note", "article__title"]
     list_select_related = ["article", "category", "created_by"]
     autocomplete_fields = ["article"]
@@ -320,7 +337,12 @@ class ReviewAdminForm(forms.ModelForm):
 class ReviewAdmin(ServiceAdmin):
     form = ReviewAdminForm
     list_display = ["__str__", "reviewer", "rating", "confidence", "state", "updated_at"]
-    list_filter = ["state", "rating", "confidence", "claim__article__team"]
+    list_filter = [
+        "state",
+        ("rating", admin.RelatedOnlyFieldListFilter),
+        "confidence",
+        ("claim__article__team", admin.RelatedOnlyFieldListFilter),
+    ]
     search_fields = ["rationale", "reviewer__username", "claim__quote"]
     list_select_related = ["reviewer", "rating", "claim"]
     readonly_fields = ["reviewer", "state", "created_at", "updated_at"]
@@ -411,7 +433,7 @@ class EvidenceAdmin(TeamScopedAdmin):
 @admin.register(AuditEvent)
 class AuditEventAdmin(TeamScopedAdmin):
     list_display = ["id", "at", "actor_label", "action", "object_type", "object_id", "object_repr", "request_id"]
-    list_filter = ["action", "object_type", "team"]
+    list_filter = ["action", "object_type", ("team", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["actor_label", "object_id", "object_repr", "request_id"]
     date_hierarchy = "at"
 

@@ -200,7 +200,8 @@ class Claim(Audited):
     quote = models.TextField()
     prefix = models.CharField(max_length=PREFIX_SUFFIX_LENGTH, blank=True)
     suffix = models.CharField(max_length=PREFIX_SUFFIX_LENGTH, blank=True)
-    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="claims")
+    # RESTRICT: a category in use cannot be deleted, but deleting the whole team cascades through it.
+    category = models.ForeignKey(Category, on_delete=models.RESTRICT, related_name="claims")
     note = models.CharField(max_length=500, blank=True)
     origin = models.CharField(max_length=20, choices=Origin.choices, default=Origin.MANUAL)
     created_by = models.ForeignKey(
@@ -240,7 +241,7 @@ class Review(Audited):
 
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="reviews")
     reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reviews")
-    rating = models.ForeignKey(Rating, null=True, blank=True, on_delete=models.PROTECT, related_name="reviews")
+    rating = models.ForeignKey(Rating, null=True, blank=True, on_delete=models.RESTRICT, related_name="reviews")
     rationale = models.TextField(blank=True)
     confidence = models.PositiveSmallIntegerField(choices=Confidence.choices, default=Confidence.MEDIUM)
     state = models.CharField(max_length=20, choices=State.choices, default=State.DRAFT)

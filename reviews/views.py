@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import FilteredRelation, Q
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -54,7 +54,10 @@ def _fragment(request: HtmxHttpRequest) -> bool:
 @login_required
 @require_POST
 def team_switch(request: HtmxHttpRequest) -> HttpResponse:
-    membership = get_object_or_404(Membership.objects.for_user(request.user), team_id=request.POST.get("team", ""))
+    team_id = request.POST.get("team", "")
+    if not (team_id.isascii() and team_id.isdigit()):
+        raise Http404("No such team.")
+    membership = get_object_or_404(Membership.objects.for_user(request.user), team_id=team_id)
     request.session["team_id"] = membership.team_id
     messages.success(request, f"You are now working in {membership.team.name}.")
     return redirect("reviews:article-list")
