@@ -42,12 +42,18 @@ class TeamScopedAdmin(admin.ModelAdmin):
     """Staff who are not superusers see only their own teams' rows (`team_path` leads to the team)."""
 
     team_path = "team"
+    reviewer_path = ""  # set where reviews are independent: reviewers see only their own rows
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
-        if request.user.is_superuser:
+        user = request.user
+        if user.is_superuser:
             return queryset
-        return queryset.filter(**{f"{self.team_path}__memberships__user": request.user})
+        queryset = queryset.filter(**{f"{self.team_path}__memberships__user": user})
+        if self.reviewer_path:
+            deciding = Team.objects.filter(memberships__user=user, memberships__role__in=DECIDING_ROLES)
+            queryset = queryset.filter(Q(**{self.reviewer_path: user}) | Q(**{f"{self.team_path}__in": deciding}))
+        return queryset
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "team" and not request.user.is_superuser:
@@ -350,14 +356,7 @@ class ReviewAdmin(ServiceAdmin):
     inlines = [EvidenceInline]
 
     team_path = "claim__article__team"
-
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if request.user.is_superuser:
-            return queryset
-        # Reviews are independent: a reviewer sees only their own; moderators and owners see the team's.
-        deciding = Team.objects.filter(memberships__user=request.user, memberships__role__in=DECIDING_ROLES)
-        return queryset.filter(Q(reviewer=request.user) | Q(claim__article__team__in=deciding))
+    reviewer_path = "reviewer"
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
@@ -407,13 +406,7 @@ class ReviewAdmin(ServiceAdmin):
 @admin.register(Evidence)
 class EvidenceAdmin(TeamScopedAdmin):
     team_path = "review__claim__article__team"
-
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if request.user.is_superuser:
-            return queryset
-        deciding = Team.objects.filter(memberships__user=request.user, memberships__role__in=DECIDING_ROLES)
-        return queryset.filter(Q(review__reviewer=request.user) | Q(review__claim__article__team__in=deciding))
+    reviewer_path = "review__reviewer"
 
     list_display = ["__str__", "stance", "added_by", "added_at"]
     list_filter = ["stance"]

@@ -13,7 +13,7 @@ from django.test import Client
 
 from reviews import services
 from reviews.audit import system_actor
-from reviews.models import Article, Category, Claim, Evidence, Rating, Review, Role, Team
+from reviews.models import Article, AuditEvent, Category, Claim, Evidence, Rating, Review, Role, Team
 
 SEEDS = Path(__file__).resolve().parent.parent / "data" / "seeds"
 PASSWORD = "a-long-test-password-1"
@@ -242,4 +242,15 @@ def no_inline_rows(prefix: str, max_num: int = 0) -> dict[str, str]:
         f"{prefix}-INITIAL_FORMS": "0",
         f"{prefix}-MIN_NUM_FORMS": "0",
         f"{prefix}-MAX_NUM_FORMS": str(max_num),
+    }
+
+
+def row_counts() -> dict[str, int]:
+    """How many articles, claims, reviews, evidence and audit events exist: for "nothing changed"."""
+    return {
+        "articles": Article.objects.count(),
+        "claims": Claim.objects.count(),
+        "reviews": Review.objects.count(),
+        "evidence": Evidence.objects.count(),
+        "events": AuditEvent.objects.count(),
     }

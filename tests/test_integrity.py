@@ -11,7 +11,7 @@ from django.db import connection
 from reviews import services
 from reviews.audit import system_actor
 from reviews.models import Article, AuditEvent, Category, Claim, Evidence, Membership, Rating, Review, Role, Team
-from tests.conftest import EVIDENCE_URL, HTMX, PASSWORD, SENTENCE, client_for, follow, form_data, span_of
+from tests.conftest import EVIDENCE_URL, HTMX, PASSWORD, SENTENCE, client_for, follow, form_data, row_counts, span_of
 
 EARLIER_SENTENCE = "A Ukrainian serviceman looks on as evacuees cross a destroyed bridge"
 GRAIN = "Grain exports resume\n\nShips left the port under escort.\nSource: Odesa Daily\n"
@@ -29,16 +29,6 @@ def result_list(html: str) -> str:
 
 def delete_events(obj) -> int:
     return AuditEvent.objects.for_object(obj).filter(action=AuditEvent.Action.DELETE).count()
-
-
-def counts() -> dict[str, int]:
-    return {
-        "articles": Article.objects.count(),
-        "claims": Claim.objects.count(),
-        "reviews": Review.objects.count(),
-        "evidence": Evidence.objects.count(),
-        "events": AuditEvent.objects.count(),
-    }
 
 
 # --- removing the same thing twice from two stale copies ----------------------------------------
@@ -102,18 +92,18 @@ def freeze(review: Review, state: str) -> None:
 @pytest.mark.parametrize("state", FROZEN_STATES)
 def test_evidence_cannot_be_added_once_the_review_is_no_longer_editable(review, reviewer, state):
     freeze(review, state)
-    before = counts()
+    before = row_counts()
 
     with pytest.raises(services.ActionRefused, match="can no longer be edited"):
         services.add_evidence(user=reviewer, review=review, url="https://example.org/late", stance="supports")
 
-    assert counts() == before
+    assert row_counts() == before
 
 
 @pytest.mark.parametrize("state", FROZEN_STATES)
 def test_evidence_cannot_be_changed_once_the_review_is_no_longer_editable(evidence, reviewer, state):
     freeze(evidence.review, state)
-    before = counts()
+    before = row_counts()
 
     with pytest.raises(services.ActionRefused, match="can no longer be edited"):
         services.update_evidence(
@@ -127,19 +117,19 @@ def test_evidence_cannot_be_changed_once_the_review_is_no_longer_editable(eviden
 
     stored = Evidence.objects.get(pk=evidence.pk)
     assert (stored.url, stored.excerpt, stored.stance) == (EVIDENCE_URL, "", "refutes")
-    assert counts() == before
+    assert row_counts() == before
 
 
 @pytest.mark.parametrize("state", FROZEN_STATES)
 def test_evidence_cannot_be_removed_once_the_review_is_no_longer_editable(evidence, reviewer, state):
     freeze(evidence.review, state)
-    before = counts()
+    before = row_counts()
 
     with pytest.raises(services.ActionRefused, match="can no longer be edited"):
         services.remove_evidence(user=reviewer, evidence=evidence)
 
     assert Evidence.objects.filter(pk=evidence.pk).exists()
-    assert counts() == before
+    assert row_counts() == before
 
 
 def test_evidence_can_be_added_again_when_changes_are_requested(review, reviewer):
@@ -154,14 +144,14 @@ def test_evidence_can_be_added_again_when_changes_are_requested(review, reviewer
 def test_evidence_on_a_submitted_review_is_refused_through_the_reader_too(reviewer, claim, review, evidence):
     freeze(review, Review.State.SUBMITTED)
     client = client_for(reviewer)
-    before = counts()
+    before = row_counts()
 
     added = client.post(f"/claims/{claim.pk}/evidence/", {"url": "https://example.org/late", "stance": "context"})
     removed = client.post(f"/evidence/{evidence.pk}/delete/", **HTMX)
 
     assert "can no longer be edited" in text_of(added)
     assert "can no longer be edited" in text_of(removed)
-    assert counts() == before
+    assert row_counts() == before
 
 
 # --- schema.org reviewRating ---------------------------------------------------------------------
@@ -290,7 +280,7 @@ def test_a_bulk_delete_in_the_admin_that_is_refused_for_one_claim_deletes_none(s
     own = services.tag_claim(user=sam, article=article, start=start, end=end, category=category)
     assert own.start < claim.start  # his own claim comes first, so a partial delete would remove it
     client = client_for(sam)
-    before = counts()
+    before = row_counts()
 
     response = client.post(
         "/admin/reviews/claim/",
@@ -302,14 +292,14 @@ def test_a_bulk_delete_in_the_admin_that_is_refused_for_one_claim_deletes_none(s
     assert "Only the person who marked this claim, or a moderator, may remove it." in html
     assert Claim.objects.filter(pk=own.pk).exists()
     assert Claim.objects.filter(pk=claim.pk).exists()
-    assert counts() == before
+    assert row_counts() == before
 
 
 def test_a_bulk_delete_of_articles_in_the_admin_is_all_or_nothing(ada, team, other_team, outsider):
     with system_actor("tests"):
         grain = services.import_article(team=other_team, data=GRAIN.encode(), source="grain.txt").article
         desk = services.import_article(team=team, data=b"Desk story\n\nThe grid held.\n", source="desk.txt").article
-    before = counts()
+    before = row_counts()
 
     # Newest first: ada's own team's article is deleted before the other team's is refused.
     response = ada.post(
@@ -319,7 +309,7 @@ def test_a_bulk_delete_of_articles_in_the_admin_is_all_or_nothing(ada, team, oth
 
     assert "Nothing was changed: You are not a member of this team." in follow(ada, response)
     assert Article.objects.filter(pk__in=[desk.pk, grain.pk]).count() == 2
-    assert counts() == before
+    assert row_counts() == before
 
 
 # --- admin scoped to the user's teams -----------------------------------------------------------

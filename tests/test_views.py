@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 
 from reviews import services
 from reviews.audit import system_actor
-from reviews.models import Article, AuditEvent, Claim, Evidence, Rating, Review
-from tests.conftest import EVIDENCE_URL, HTMX, RATIONALE, SENTENCE, client_for, follow, span_of
+from reviews.models import Article, Claim, Evidence, Rating, Review
+from tests.conftest import EVIDENCE_URL, HTMX, RATIONALE, SENTENCE, client_for, follow, row_counts, span_of
 
 OTHER_SENTENCE = "During an emotional news conference on Sunday"
 ARTICLE_BODY_TARGET = {**HTMX, "HTTP_HX_TARGET": "article-body"}
@@ -23,16 +23,6 @@ ARTICLE_BODY_TARGET = {**HTMX, "HTTP_HX_TARGET": "article-body"}
 def import_text(team, text: str, source: str = "test.txt") -> Article:
     with system_actor("tests"):
         return services.import_article(team=team, data=text.encode("utf-8"), source=source).article
-
-
-def snapshot() -> dict[str, int]:
-    return {
-        "articles": Article.objects.count(),
-        "claims": Claim.objects.count(),
-        "reviews": Review.objects.count(),
-        "evidence": Evidence.objects.count(),
-        "events": AuditEvent.objects.count(),
-    }
 
 
 def text_of(response) -> str:
@@ -71,13 +61,13 @@ def test_it_redirects_anonymous_visitors_to_the_login_page_from_every_url(articl
         ("post", f"/claims/{claim.pk}/delete/"),
     ]
     data = {"start": 0, "end": 5, "category": category.pk, "url": "https://example.org/x", "confidence": 2}
-    before = snapshot()
+    before = row_counts()
     anonymous = Client()
     for method, url in urls:
         response = anonymous.post(url, data) if method == "post" else anonymous.get(url)
         assert response.status_code == 302, url
         assert response["Location"].startswith("/login/?next="), url
-    assert snapshot() == before
+    assert row_counts() == before
 
 
 def test_it_sends_an_anonymous_htmx_request_to_the_login_page_as_a_whole_page(article):
@@ -351,7 +341,7 @@ def test_tagging_a_claim_through_htmx_returns_the_panel_and_triggers_claims_chan
 
 
 def test_tagging_the_same_span_twice_through_htmx_returns_the_error_fragment(rita, article, category, claim):
-    before = snapshot()
+    before = row_counts()
     response = rita.post(f"/articles/{article.pk}/claims/", tag_data(article, category), **HTMX)
 
     assert response.status_code == 200
@@ -360,17 +350,17 @@ def test_tagging_the_same_span_twice_through_htmx_returns_the_error_fragment(rit
     html = text_of(response)
     assert html.strip().startswith('<div id="tag-error"')
     assert "This exact span is already tagged as “Casualty figures”." in html
-    assert snapshot() == before
+    assert row_counts() == before
 
 
 def test_tagging_the_same_span_twice_by_plain_post_redirects_with_an_error(rita, article, category, claim):
-    before = snapshot()
+    before = row_counts()
     response = rita.post(f"/articles/{article.pk}/claims/", tag_data(article, category))
 
     assert response.status_code == 302
     assert response["Location"] == f"/articles/{article.pk}/"
     assert "This exact span is already tagged as “Casualty figures”." in follow(rita, response)
-    assert snapshot() == before
+    assert row_counts() == before
 
 
 def test_tagging_the_same_span_in_another_category_is_allowed(rita, article, claim, team):
@@ -449,7 +439,7 @@ def test_saving_a_verdict_again_updates_the_same_review(rita, claim, review, tea
 
 
 def test_a_rating_from_another_team_is_refused_and_nothing_saved(rita, claim, review, other_rating, rating_false):
-    before = snapshot()
+    before = row_counts()
     data = {"rating": other_rating.pk, "rationale": "changed", "confidence": 2}
 
     htmx = rita.post(f"/claims/{claim.pk}/review/", data, **HTMX)
@@ -463,11 +453,11 @@ def test_a_rating_from_another_team_is_refused_and_nothing_saved(rita, claim, re
     assert "Select a valid choice. That choice is not one of the available choices." in text_of(plain)
     review.refresh_from_db()
     assert (review.rating, review.rationale) == (rating_false, RATIONALE)
-    assert snapshot() == before
+    assert row_counts() == before
 
 
 def test_an_oversized_rationale_is_refused_and_nothing_changes(rita, claim, review, rating_false):
-    before = snapshot()
+    before = row_counts()
     data = {"rating": rating_false.pk, "rationale": "x" * 10_001, "confidence": 2}
 
     htmx = rita.post(f"/claims/{claim.pk}/review/", data, **HTMX)
@@ -481,7 +471,7 @@ def test_an_oversized_rationale_is_refused_and_nothing_changes(rita, claim, revi
     assert message in text_of(plain)
     review.refresh_from_db()
     assert review.rationale == RATIONALE
-    assert snapshot() == before
+    assert row_counts() == before
 
 
 def test_a_rationale_of_exactly_10000_characters_is_accepted(rita, claim, rating_false):
@@ -552,7 +542,7 @@ def test_adding_evidence_through_htmx_returns_the_panel_and_triggers_claims_chan
     ],
 )
 def test_evidence_links_other_than_http_are_refused_and_nothing_saved(rita, claim, review, url):
-    before = snapshot()
+    before = row_counts()
     data = {"url": url, "stance": "supports"}
 
     htmx = rita.post(f"/claims/{claim.pk}/evidence/", data, **HTMX)
@@ -564,7 +554,7 @@ def test_evidence_links_other_than_http_are_refused_and_nothing_saved(rita, clai
     assert plain.status_code == 200
     assert "Enter an http:// or https:// link." in text_of(plain)
     assert not Evidence.objects.exists()
-    assert snapshot() == before
+    assert row_counts() == before
 
 
 def test_evidence_without_link_or_document_is_refused(rita, claim, review):
