@@ -389,3 +389,34 @@ def test_removing_evidence_someone_already_removed_says_so_and_shows_no_stale_su
 
 def desk_category(article: Article):
     return article.team.categories.get(slug="casualty-figures")
+
+
+def test_a_verdict_and_evidence_can_be_given_with_javascript_switched_off(browser: Browser, live_server, rita, article):
+    start, end = span_of(article.body, SENTENCE)
+    claim = services.tag_claim(user=rita, article=article, start=start, end=end, category=desk_category(article))
+    context = browser.new_context(viewport=VIEWPORT, base_url=live_server.url, java_script_enabled=False)
+    page = context.new_page()
+    try:
+        log_in(page, rita)
+        page.goto(f"/articles/{article.pk}/")
+        # The claim list links are real links: they open the panel as a full page.
+        page.locator(f'.claim-list a[data-claim="{claim.pk}"]').click()
+        expect(page.locator("#claim-panel blockquote")).to_have_text(SENTENCE)
+
+        page.select_option("#id_rating", label="Mostly false")
+        page.fill("#id_rationale", "Posted as a plain form.")
+        page.click("text=Save verdict")
+        expect(page.locator(".messages")).to_contain_text("Verdict saved.")
+
+        page.fill("#id_url", "https://example.org/no-js")
+        page.click("text=Add evidence")
+        expect(page.locator(".messages")).to_contain_text("Evidence added.")
+        expect(page.locator("#claim-panel .evidence")).to_contain_text("https://example.org/no-js")
+        expect(page.locator(f'#article-text mark[data-claims~="{claim.pk}"][data-verdict]')).to_have_attribute(
+            "data-verdict", "Mostly false"
+        )
+    finally:
+        context.close()
+    review = Review.objects.get(claim=claim, reviewer=rita)
+    assert (review.rating.label, review.rationale) == ("Mostly false", "Posted as a plain form.")
+    assert list(review.evidence.values_list("url", flat=True)) == ["https://example.org/no-js"]
