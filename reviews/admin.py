@@ -13,6 +13,7 @@ from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponseRedirect
 
 from reviews import services
+from reviews.audit import within_team
 from reviews.forms import EvidenceForm
 from reviews.models import (
     Article,
@@ -144,6 +145,15 @@ class TeamAdmin(CascadesThroughReviews, SuperuserOnlyAdmin):
         super().save_model(request, obj, form, change)
         if not change:
             services.seed_team_defaults(obj)
+
+    def delete_model(self, request, obj):
+        with within_team(obj.pk):
+            obj.delete()
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for team in queryset:
+                self.delete_model(request, team)
 
 
 @admin.register(Membership)

@@ -16,7 +16,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 
 from reviews import defaults
-from reviews.audit import performed_by
+from reviews.audit import performed_by, within_team
 from reviews.models import (
     MAX_EXCERPT_LENGTH,
     MAX_RATIONALE_LENGTH,
@@ -205,7 +205,8 @@ def delete_article(*, user: AbstractBaseUser, article: Article) -> None:
     with transaction.atomic():
         _require_member(user, article.team, Role.OWNER)
         locked = _lock(Article, article.pk, "This article was already deleted.")
-        locked.delete()
+        with within_team(locked.team_id):
+            locked.delete()
 
 
 # --- claims ------------------------------------------------------------------------------------
@@ -289,7 +290,8 @@ def delete_claim(*, user: AbstractBaseUser, claim: Claim) -> None:
         refusal = claim_removal_refusal(user, locked)
         if refusal:
             raise ActionRefused(refusal)
-        locked.delete()
+        with within_team(claim.article.team_id):
+            locked.delete()
 
 
 # --- reviews and evidence ----------------------------------------------------------------------

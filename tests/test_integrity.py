@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core.management import call_command
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from reviews import services
 from reviews.audit import system_actor
@@ -537,3 +538,28 @@ def test_load_demo_twice_keeps_a_demo_users_changed_role_and_the_five_articles(d
     assert Membership.objects.get(team=team, user__username="rita").role == Role.MODERATOR
     assert Article.objects.filter(team=team).count() == 5
     assert Article.objects.count() == 5
+
+
+def _article_with_reviewed_claims(team, owner, claims: int) -> Article:
+    with system_actor("tests"):
+        article = services.import_article(team=team, data=("word " * 500).encode(), source=f"{claims}.txt").article
+    category = team.categories.first()
+    rating = team.ratings.first()
+    for i in range(claims):
+        claim = services.tag_claim(user=owner, article=article, start=i * 10, end=i * 10 + 4, category=category)
+        review = services.save_review(user=owner, claim=claim, rating=rating, rationale="", confidence=2)
+        services.add_evidence(user=owner, review=review, url="https://example.org/e", stance="context")
+    return article
+
+
+def test_deleting_an_article_costs_one_insert_per_audit_event_and_no_lookups_per_row(team, owner):
+    overhead = []
+    for claims in (3, 12):
+        article = _article_with_reviewed_claims(team, owner, claims)
+        events_before = AuditEvent.objects.count()
+        with CaptureQueriesContext(connection) as captured:
+            services.delete_article(user=owner, article=article)
+        events = AuditEvent.objects.count() - events_before
+        assert events == 1 + 3 * claims
+        overhead.append(len(captured.captured_queries) - events)
+    assert overhead[0] == overhead[1]
