@@ -1,3 +1,4 @@
+from contextlib import nullcontext
 from pathlib import Path
 
 from django.conf import settings
@@ -29,26 +30,25 @@ class Command(BaseCommand):
 
     def handle(self, *args, dry_run: bool, verbosity: int, **options) -> None:
         User = get_user_model()
-        with system_actor("load_demo"), transaction.atomic():
-            team = Team.objects.filter(slug=defaults.DEFAULT_TEAM_SLUG).first()
-            if team is None:
-                team = services.create_team(name=defaults.DEFAULT_TEAM_NAME, slug=defaults.DEFAULT_TEAM_SLUG)
-            created_users = []
-            for username, role, is_admin in DEMO_USERS:
-                user, created = User.objects.get_or_create(username=username)
-                if created:
-                    user.set_password(DEMO_PASSWORD)
-                    user.is_staff = user.is_superuser = is_admin
-                    user.save()
-                    created_users.append(username)
-                if not Membership.objects.filter(team=team, user=user).exists():  # roles changed since stay
-                    services.add_member(team=team, user=user, role=role)
+        # As in import_articles: each seed article is its own transaction; a dry run wraps all in one, rolled back.
+        with system_actor("load_demo"), transaction.atomic() if dry_run else nullcontext():
+            with transaction.atomic():
+                team = Team.objects.filter(slug=defaults.DEFAULT_TEAM_SLUG).first()
+                if team is None:
+                    team = services.create_team(name=defaults.DEFAULT_TEAM_NAME, slug=defaults.DEFAULT_TEAM_SLUG)
+                created_users = []
+                for username, role, is_admin in DEMO_USERS:
+                    user, created = User.objects.get_or_create(username=username)
+                    if created:
+                        user.set_password(DEMO_PASSWORD)
+                        user.is_staff = user.is_superuser = is_admin
+                        user.save()
+                        created_users.append(username)
+                    if not Membership.objects.filter(team=team, user=user).exists():  # roles changed since stay
+                        services.add_member(team=team, user=user, role=role)
+            results = services.import_paths(team=team, paths=[str(SEEDS)])
             if dry_run:
-                results = services.import_paths(team=team, paths=[str(SEEDS)])
                 transaction.set_rollback(True)
-        if not dry_run:  # each seed article in its own transaction, as import_articles does
-            with system_actor("load_demo"):
-                results = services.import_paths(team=team, paths=[str(SEEDS)])
         if verbosity < 1:
             return
         imported = sum(result.status == "imported" for result in results)
