@@ -165,7 +165,12 @@ class Audited(models.Model):
         return getattr(self, "team_id", None)
 
     def audit_values(self) -> dict[str, Any]:
-        return {field.attname: getattr(self, field.attname) for field in self._meta.concrete_fields}
+        # `version` only counts changes for stale-form checks; the events themselves are that count.
+        return {
+            field.attname: getattr(self, field.attname)
+            for field in self._meta.concrete_fields
+            if field.attname != "version"
+        }
 
 
 def _jsonable(values: dict[str, Any] | None) -> dict[str, Any] | None:

@@ -10,13 +10,15 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import connection, models
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 
 from reviews.audit import Audited
 
 PREFIX_SUFFIX_LENGTH = 32
 MAX_RATIONALE_LENGTH = 10_000
 MAX_EXCERPT_LENGTH = 5_000
+MAX_REASON_LENGTH = 1_000
+MAX_COMMENT_LENGTH = 4_000
 
 
 class Role(models.TextChoices):
@@ -42,7 +44,7 @@ class MembershipQuerySet(models.QuerySet):
         return self.filter(user=user).select_related("team")
 
 
-class Membership(models.Model):
+class Membership(Audited):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.REVIEWER)
@@ -70,7 +72,7 @@ class Outlet(models.Model):
         return self.name
 
 
-class Category(models.Model):
+class Category(Audited):
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="categories")
     name = models.CharField(max_length=80)
     slug = models.SlugField(max_length=50)
@@ -92,7 +94,7 @@ class Category(models.Model):
         return self.name
 
 
-class Rating(models.Model):
+class Rating(Audited):
     """One label of a team's ordered rating scale, mapped to schema.org ClaimReview reviewRating."""
 
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="ratings")
@@ -186,6 +188,12 @@ class ClaimQuerySet(models.QuerySet):
     def for_user(self, user) -> ClaimQuerySet:
         return self.filter(article__team__memberships__user=user)
 
+    def for_team(self, team_id: int) -> ClaimQuerySet:
+        return self.filter(article__team_id=team_id)
+
+    def disputed(self) -> ClaimQuerySet:
+        return self.filter(status=Claim.Status.DISPUTED)
+
 
 class Claim(Audited):
     """A span of an article's body: code-point offsets plus the W3C TextQuoteSelector triple."""
@@ -193,6 +201,12 @@ class Claim(Audited):
     class Origin(models.TextChoices):
         MANUAL = "manual", "Marked by hand"
         SUGGESTED = "suggested", "Suggested by the detector"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        IN_REVIEW = "in_review", "In review"
+        DISPUTED = "disputed", "Disputed"
+        FINAL = "final", "Final"
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="claims")
     start = models.PositiveIntegerField()
@@ -208,6 +222,19 @@ class Claim(Audited):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="claims_created"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # The team's decision. Set only by reviews.services.moderation; `version` goes up with every change
+    # of status, so a form shown before someone else acted is recognised as stale.
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN, db_index=True)
+    status_changed_at = models.DateTimeField(null=True, blank=True)
+    final_rating = models.ForeignKey(
+        Rating, null=True, blank=True, on_delete=models.RESTRICT, related_name="+", verbose_name="final verdict"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.CharField(max_length=MAX_REASON_LENGTH, blank=True)
+    version = models.PositiveIntegerField(default=0)
 
     objects = ClaimQuerySet.as_manager()
 
@@ -224,6 +251,21 @@ class Claim(Audited):
     def __str__(self) -> str:
         quote = self.quote if len(self.quote) <= 60 else self.quote[:59] + "…"
         return f"“{quote}”"
+
+
+class ReviewQuerySet(models.QuerySet):
+    def for_team(self, team_id: int) -> ReviewQuerySet:
+        return self.filter(claim__article__team_id=team_id)
+
+    def counted(self) -> ReviewQuerySet:
+        """Verdicts that stand for their reviewer: submitted or approved, with a rating."""
+        return self.filter(state__in=COUNTED_STATES, rating__isnull=False)
+
+    def awaiting_decision(self) -> ReviewQuerySet:
+        """Submitted reviews a moderator should decide on: not part of a dispute, not on a final claim."""
+        return self.filter(state=Review.State.SUBMITTED).exclude(
+            claim__status__in=[Claim.Status.DISPUTED, Claim.Status.FINAL]
+        )
 
 
 class Review(Audited):
@@ -247,10 +289,20 @@ class Review(Audited):
     state = models.CharField(max_length=20, choices=State.choices, default=State.DRAFT)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True, help_text="When it was last submitted")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.CharField(max_length=MAX_REASON_LENGTH, blank=True)
+    version = models.PositiveIntegerField(default=0)
+
+    objects = ReviewQuerySet.as_manager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["claim", "reviewer"], name="review_unique_claim_reviewer")]
         ordering = ["claim", "created_at", "id"]
+        indexes = [models.Index(fields=["state", "submitted_at"], name="review_state_submitted_idx")]
 
     def audit_team_id(self) -> int | None:
         return self.claim.article.team_id
@@ -287,13 +339,99 @@ class Evidence(Audited):
         return self.url or self.document_ref
 
 
+# Verdicts that count: they stand for their reviewer in disputes and agreement.
+COUNTED_STATES = (Review.State.SUBMITTED, Review.State.APPROVED)
+# A reviewer is done with a claim once their review reached one of these; changes requested puts it back.
+DONE_STATES = (Review.State.SUBMITTED, Review.State.APPROVED, Review.State.REJECTED)
+
+
+class AssignmentQuerySet(models.QuerySet):
+    def for_team(self, team_id: int) -> AssignmentQuerySet:
+        return self.filter(team_id=team_id)
+
+    def open_for(self, user, team_id: int) -> AssignmentQuerySet:
+        """The user's assignments in the team that still wait for a submitted review.
+
+        A claim assignment is open until the user's review of it is submitted (or decided); an
+        article assignment until they have submitted a review of every claim in it.
+        """
+        done_claim = Review.objects.filter(claim=OuterRef("claim"), reviewer=user, state__in=DONE_STATES)
+        annotated = self.filter(team_id=team_id, assignee=user).annotate(
+            claim_total=Count("article__claims", distinct=True),
+            claims_done=Count(
+                "article__claims__reviews",
+                filter=Q(article__claims__reviews__reviewer=user, article__claims__reviews__state__in=DONE_STATES),
+                distinct=True,
+            ),
+        )
+        return annotated.filter(
+            (Q(claim__isnull=False) & ~Exists(done_claim))
+            | (Q(claim__isnull=True) & (Q(claim_total=0) | Q(claims_done__lt=F("claim_total"))))
+        )
+
+
+class Assignment(Audited):
+    """A moderator asks a reviewer to review an article (all its claims) or a single claim."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="assignments")
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="assignments")
+    claim = models.ForeignKey(Claim, null=True, blank=True, on_delete=models.CASCADE, related_name="assignments")
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignments")
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AssignmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "assignee"], condition=Q(claim__isnull=True), name="assignment_unique_article"
+            ),
+            models.UniqueConstraint(
+                fields=["claim", "assignee"], condition=Q(claim__isnull=False), name="assignment_unique_claim"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        what = f"claim #{self.claim_id}" if self.claim_id else f"article #{self.article_id}"
+        return f"{what} for user #{self.assignee_id}"
+
+
+class Comment(Audited):
+    """A note on a claim for the team's discussion."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    body = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["claim", "created_at", "id"]
+
+    def audit_team_id(self) -> int | None:
+        return self.claim.article.team_id
+
+    def __str__(self) -> str:
+        text = " ".join(self.body.split())
+        return text if len(text) <= 60 else text[:59] + "…"
+
+
 class AuditEventQuerySet(models.QuerySet):
     def for_object(self, obj: models.Model) -> AuditEventQuerySet:
         return self.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk))
 
-    def for_claim(self, claim: Claim, review: Review | None) -> AuditEventQuerySet:
-        """The claim's own history, plus the given review's and its evidence's (removed evidence too)."""
+    def for_claim(self, claim: Claim, review: Review | None, blind_for=None) -> AuditEventQuerySet:
+        """The claim's own history, plus the given review's and its evidence's (removed evidence too).
+
+        With `blind_for` (a reviewer who has not submitted yet), status changes that others' verdicts
+        caused are left out: they would tell who reviewed the claim and whether they disagree.
+        """
         wanted = Q(object_type="reviews.claim", object_id=str(claim.pk))
+        if blind_for is not None:
+            wanted &= ~(Q(action=AuditEvent.Action.UPDATE) & Q(after__has_key="status")) | Q(actor_id=blind_for.pk)
         if review is not None:
             wanted |= Q(object_type="reviews.review", object_id=str(review.pk))
             # Updates record only changed fields, so evidence is found by the review its creation names.
@@ -302,6 +440,9 @@ class AuditEventQuerySet(models.QuerySet):
             ).values("object_id")
             wanted |= Q(object_type="reviews.evidence", object_id__in=created_here)
         return self.filter(wanted)
+
+
+_BOOKKEEPING = {"updated_at", "version", "status_changed_at", "decided_at", "submitted_at"}
 
 
 class AuditEvent(models.Model):
@@ -350,6 +491,11 @@ class AuditEvent(models.Model):
         "reviews.claim": "the claim",
         "reviews.review": "a verdict",
         "reviews.evidence": "evidence",
+        "reviews.comment": "a comment",
+        "reviews.assignment": "an assignment",
+        "reviews.membership": "a membership",
+        "reviews.category": "a category",
+        "reviews.rating": "a rating label",
     }
     _VERBS = {"create": "added", "update": "changed", "delete": "removed"}
 
@@ -357,7 +503,12 @@ class AuditEvent(models.Model):
         """The event in words, e.g. "rita changed rating, rationale of a verdict"."""
         who = self.actor_label.removeprefix("user:")
         what = self._NAMES.get(self.object_type, self.object_type)
+        because = f": {self.reason}" if self.reason else ""
         if self.action == self.Action.UPDATE and self.after:
-            fields = [name.removesuffix("_id").replace("_", " ") for name in self.after if name != "updated_at"]
-            return f"{who} changed {', '.join(fields)} of {what}"
-        return f"{who} {self._VERBS.get(self.action, self.action)} {what}"
+            # A workflow step reads as the step, e.g. "mona moved a verdict to changes requested: …".
+            step = self.after.get("state") or self.after.get("status")
+            if step:
+                return f"{who} moved {what} to {step.replace('_', ' ')}{because}"
+            fields = [name.removesuffix("_id").replace("_", " ") for name in self.after if name not in _BOOKKEEPING]
+            return f"{who} changed {', '.join(fields)} of {what}{because}"
+        return f"{who} {self._VERBS.get(self.action, self.action)} {what}{because}"

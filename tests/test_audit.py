@@ -32,12 +32,14 @@ def last_event_id() -> int:
     return last.pk if last else 0
 
 
-def events_since(mark: int) -> list[AuditEvent]:
-    return list(AuditEvent.objects.filter(id__gt=mark).order_by("id"))
+def events_since(mark: int, of: str = "") -> list[AuditEvent]:
+    events = AuditEvent.objects.filter(id__gt=mark).order_by("id")
+    return list(events.filter(object_type=of) if of else events)
 
 
-def only_event_since(mark: int) -> AuditEvent:
-    events = events_since(mark)
+def only_event_since(mark: int, of: str = "") -> AuditEvent:
+    """The one event written since `mark` (of objects of type `of`, when given)."""
+    events = events_since(mark, of)
     assert len(events) == 1, [str(e) for e in events]
     return events[0]
 
@@ -84,7 +86,8 @@ def test_an_incoming_valid_request_id_is_reused(reviewer, claim, rating_false):
     )
 
     assert response["X-Request-ID"] == "trace-42.abc_DEF"
-    assert only_event_since(mark).request_id == "trace-42.abc_DEF"
+    # The verdict, and the claim moving into review because of it.
+    assert {event.request_id for event in events_since(mark)} == {"trace-42.abc_DEF"}
 
 
 @pytest.mark.parametrize("incoming", ["has spaces in it", "x" * 65, "semi;colon", "<script>"])
@@ -99,7 +102,7 @@ def test_an_invalid_incoming_request_id_is_replaced(reviewer, claim, rating_fals
 
     assert response["X-Request-ID"] != incoming
     assert HEX_ID.match(response["X-Request-ID"])
-    assert only_event_since(mark).request_id == response["X-Request-ID"]
+    assert {event.request_id for event in events_since(mark)} == {response["X-Request-ID"]}
 
 
 # --- claims -------------------------------------------------------------------------------------
@@ -219,14 +222,18 @@ def test_a_reason_is_attached_to_the_events_of_its_block(claim):
 
 
 @PLAIN_AND_HTMX
-def test_a_first_verdict_writes_one_create_event(reviewer, team, claim, rating_false, headers):
+def test_a_first_verdict_writes_one_create_event_and_moves_the_claim_into_review(
+    reviewer, team, claim, rating_false, headers
+):
     mark = last_event_id()
     response = client_for(reviewer).post(
         f"/claims/{claim.pk}/review/", {"rating": rating_false.pk, "rationale": "Why.", "confidence": 3}, **headers
     )
 
     review = Review.objects.get()
-    event = only_event_since(mark)
+    moved = only_event_since(mark, of="reviews.claim")
+    assert (moved.before["status"], moved.after["status"]) == ("open", "in_review")
+    event = only_event_since(mark, of="reviews.review")
     assert (event.action, event.object_type, event.object_id) == ("create", "reviews.review", str(review.pk))
     assert_by_request(event, response, reviewer, team)
     assert event.before is None
@@ -523,7 +530,7 @@ def test_adding_a_review_in_the_admin_writes_one_create_event(ada, superuser, te
     response = ada.post("/admin/reviews/review/add/", data)
 
     review = Review.objects.get(reviewer=superuser)
-    event = only_event_since(mark)
+    event = only_event_since(mark, of="reviews.review")
     assert (event.action, event.object_type, event.object_id) == ("create", "reviews.review", str(review.pk))
     assert_by_request(event, response, superuser, team)
 

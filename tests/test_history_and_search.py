@@ -36,7 +36,7 @@ def test_the_panel_history_leaves_out_another_reviewers_verdict(article, reviewe
 
     assert "rita added the claim" in html
     assert "remy" not in html
-    assert AuditEvent.objects.filter(actor_label="user:remy").count() == 1
+    assert AuditEvent.objects.filter(actor_label="user:remy", object_type="reviews.review").count() == 1
 
 
 def test_search_finds_an_article_by_a_word_form_that_is_not_in_its_text(article, reviewer):

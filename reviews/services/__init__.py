@@ -305,8 +305,16 @@ def save_review(
     rating: Rating | None,
     rationale: str,
     confidence: int,
+    expected_version: int | None = None,
 ) -> Review:
-    """Create or update the user's own review of the claim (one per claim and reviewer)."""
+    """Create or update the user's own review of the claim (one per claim and reviewer).
+
+    Only a draft can change; editing a review a moderator sent back makes it a draft again.
+    `expected_version` is the version the user's form showed: if the review moved on since, nothing
+    is saved and `Conflict` says so.
+    """
+    from reviews.services.moderation import _check_version, refresh_claim_status, reopen_for_edit
+
     _require_member(user, claim.article.team)
     if rating is not None and rating.team_id != claim.article.team_id:
         raise ActionRefused("That rating belongs to another team's scale.")
@@ -315,20 +323,43 @@ def save_review(
     if len(rationale) > MAX_RATIONALE_LENGTH:
         raise ActionRefused(f"The rationale is longer than {MAX_RATIONALE_LENGTH} characters.")
     with transaction.atomic():
+        locked_claim = _lock(Claim, claim.pk, "This claim was removed meanwhile.")
+        locked_claim.article = claim.article
         review = Review.objects.select_for_update().filter(claim=claim, reviewer=user).first()
         if review is None:
-            review = Review(claim=claim, reviewer=user)
-        elif review.state not in EDITABLE_STATES:
-            raise ActionRefused(f"This review is {review.get_state_display().lower()} and can no longer be edited.")
-        review.claim = claim  # keeps the loaded claim and article for the audit event
+            if expected_version:  # the form showed a review that is gone
+                raise ActionRefused("Your review was removed meanwhile; reload to start again.")
+            review = Review(claim=locked_claim, reviewer=user)
+        else:
+            _check_version(review, expected_version, "Your review")
+            if review.state == Review.State.CHANGES_REQUESTED:
+                reopen_for_edit(review)
+            elif review.state not in EDITABLE_STATES:
+                raise ActionRefused(f"This review is {review.get_state_display().lower()} and can no longer be edited.")
+        rationale = rationale.strip()
+        if (
+            review.pk
+            and review.state == Review.State.DRAFT
+            and (review.rating, review.rationale, review.confidence)
+            == (
+                rating,
+                rationale,
+                confidence,
+            )
+        ):
+            return review  # nothing to save: no new version, no event
+        review.claim = locked_claim  # keeps the loaded claim and article for the audit event
         review.rating = rating
-        review.rationale = rationale.strip()
+        review.rationale = rationale
         review.confidence = confidence
+        if review.pk:
+            review.version += 1
         try:
             with transaction.atomic():
                 review.save()
         except IntegrityError:  # a second tab created it at the same moment
             raise ActionRefused("Your review was saved from another window meanwhile; reload to see it.") from None
+        refresh_claim_status(locked_claim)
     return review
 
 
@@ -429,3 +460,16 @@ def remove_evidence(*, user: AbstractBaseUser, evidence: Evidence) -> None:
         locked = _lock(Evidence, evidence.pk, "This evidence was already removed.")
         locked.review = review
         locked.delete()
+
+
+# The workflow lives in its own module; re-exported so every door calls `services.<verb>`.
+from reviews.services import moderation  # noqa: E402
+
+DECIDING_ROLES = moderation.DECIDING_ROLES
+Conflict = moderation.Conflict
+add_comment = moderation.add_comment
+assign = moderation.assign
+decide_review = moderation.decide_review
+resolve_claim = moderation.resolve_claim
+submit_review = moderation.submit_review
+unassign = moderation.unassign
