@@ -17,9 +17,11 @@ from reviews.audit import within_team
 from reviews.forms import EvidenceForm
 from reviews.models import (
     Article,
+    Assignment,
     AuditEvent,
     Category,
     Claim,
+    Comment,
     Evidence,
     Membership,
     Outlet,
@@ -290,15 +292,18 @@ class ClaimAdminForm(forms.ModelForm):
 @admin.register(Claim)
 class ClaimAdmin(CascadesThroughReviews, ServiceAdmin):
     form = ClaimAdminForm
-    list_display = ["__str__", "article", "category", "origin", "created_by", "created_at"]
+    list_display = ["__str__", "article", "category", "status", "final_rating", "decided_by", "created_at"]
     list_filter = [
+        "status",
         ("category", admin.RelatedOnlyFieldListFilter),
         "origin",
         ("article__team", admin.RelatedOnlyFieldListFilter),
     ]
     search_fields = ["quote", "note", "article__title"]
-    list_select_related = ["article", "category", "created_by"]
+    list_select_related = ["article", "category", "created_by", "final_rating", "decided_by"]
     autocomplete_fields = ["article"]
+    # The decision is made in the reader or the moderation queue, through the workflow's services.
+    readonly_fields = ["status", "final_rating", "decided_by", "decided_at", "decision_reason"]
 
     team_path = "article__team"
 
@@ -352,7 +357,8 @@ class ReviewAdminForm(forms.ModelForm):
 @admin.register(Review)
 class ReviewAdmin(ServiceAdmin):
     form = ReviewAdminForm
-    list_display = ["__str__", "reviewer", "rating", "confidence", "state", "updated_at"]
+    list_display = ["__str__", "reviewer", "rating", "confidence", "state", "decided_by", "updated_at"]
+    actions = ["approve_selected"]
     list_filter = [
         "state",
         ("rating", admin.RelatedOnlyFieldListFilter),
@@ -361,7 +367,16 @@ class ReviewAdmin(ServiceAdmin):
     ]
     search_fields = ["rationale", "reviewer__username", "claim__quote"]
     list_select_related = ["reviewer", "rating", "claim"]
-    readonly_fields = ["reviewer", "state", "created_at", "updated_at"]
+    readonly_fields = [
+        "reviewer",
+        "state",
+        "submitted_at",
+        "decided_by",
+        "decided_at",
+        "decision_reason",
+        "created_at",
+        "updated_at",
+    ]
     autocomplete_fields = ["claim"]
     inlines = [EvidenceInline]
 
@@ -412,6 +427,13 @@ class ReviewAdmin(ServiceAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         return False  # a verdict is withdrawn by clearing its rating, never erased
 
+    @admin.action(description="Approve selected submitted reviews")
+    def approve_selected(self, request, queryset):
+        with transaction.atomic():  # all or nothing, under the same four-eyes rule as the pages
+            for review in queryset.select_related("claim__article__team"):
+                services.decide_review(user=request.user, review=review, action="approve")
+        self.message_user(request, f"Approved {len(queryset)} reviews.", messages.SUCCESS)
+
 
 @admin.register(Evidence)
 class EvidenceAdmin(TeamScopedAdmin):
@@ -448,3 +470,42 @@ class AuditEventAdmin(TeamScopedAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(ServiceAdmin):
+    list_display = ["__str__", "assignee", "article", "claim", "assigned_by", "created_at"]
+    list_filter = [("team", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["assignee__username", "article__title"]
+    list_select_related = ["assignee", "article", "claim", "assigned_by"]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # assign in the reader, where the article and claim are at hand
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def delete_model(self, request, obj):
+        services.unassign(user=request.user, assignment=obj)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for assignment in queryset.select_related("team"):
+                services.unassign(user=request.user, assignment=assignment)
+
+
+@admin.register(Comment)
+class CommentAdmin(TeamScopedAdmin):
+    team_path = "claim__article__team"
+    list_display = ["__str__", "author", "claim", "created_at"]
+    search_fields = ["body", "author__username"]
+    list_select_related = ["author", "claim"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # the discussion is part of the record

@@ -1,6 +1,8 @@
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
+from reviews.models import Assignment, Claim, Review
+from reviews.services import DECIDING_ROLES
 from reviews.teams import current_membership, user_memberships
 
 
@@ -9,4 +11,19 @@ def membership(request: HttpRequest) -> dict:
     return {
         "current_membership": SimpleLazyObject(lambda: current_membership(request)),
         "memberships": SimpleLazyObject(lambda: user_memberships(request)),
+        "nav_counts": SimpleLazyObject(lambda: nav_counts(request)),
     }
+
+
+def nav_counts(request: HttpRequest) -> dict[str, int]:
+    """How many items wait in my queue and, for moderators, in the moderation queue (two queries at most)."""
+    current = current_membership(request)
+    if current is None:
+        return {}
+    counts = {"queue": Assignment.objects.open_for(request.user, current.team_id).count()}
+    if current.role in DECIDING_ROLES:
+        counts["moderation"] = (
+            Review.objects.for_team(current.team_id).awaiting_decision().count()
+            + Claim.objects.for_team(current.team_id).disputed().count()
+        )
+    return counts

@@ -1,9 +1,21 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.core.validators import URLValidator
 
-from reviews.models import MAX_EXCERPT_LENGTH, MAX_RATIONALE_LENGTH, Category, Evidence, Rating, Review, Team
+from reviews.models import (
+    MAX_COMMENT_LENGTH,
+    MAX_EXCERPT_LENGTH,
+    MAX_RATIONALE_LENGTH,
+    MAX_REASON_LENGTH,
+    Category,
+    Claim,
+    Evidence,
+    Rating,
+    Review,
+    Team,
+)
 
 MAX_QUOTE_LENGTH = 20_000
 
@@ -66,6 +78,8 @@ class ReviewForm(forms.ModelForm):
         widget=forms.Textarea(attrs={"rows": 4, "placeholder": "Why this verdict?"}),
     )
 
+    version = forms.IntegerField(min_value=0, required=False, widget=forms.HiddenInput)
+
     class Meta:
         model = Review
         fields = ["rating", "rationale", "confidence"]
@@ -73,6 +87,8 @@ class ReviewForm(forms.ModelForm):
     def __init__(self, *args, team: Team, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["rating"].queryset = Rating.objects.filter(team=team)
+        if self.instance.pk:
+            self.initial.setdefault("version", self.instance.version)
 
 
 class EvidenceForm(forms.ModelForm):
@@ -101,5 +117,105 @@ class EvidenceForm(forms.ModelForm):
         return cleaned
 
 
+class DecisionForm(forms.Form):
+    """A moderator's decision on a submitted review; `version` is the review's version the page showed."""
+
+    action = forms.ChoiceField(
+        choices=[("approve", "Approve"), ("request_changes", "Request changes"), ("reject", "Reject")]
+    )
+    reason = forms.CharField(
+        max_length=MAX_REASON_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "placeholder": "Reason (needed to reject or send back)"}),
+    )
+    version = forms.IntegerField(min_value=0, required=False, widget=forms.HiddenInput)
+
+
+class ResolveForm(forms.Form):
+    """A moderator's own verdict on a claim, with the reason the team will read."""
+
+    rating = forms.ModelChoiceField(queryset=Rating.objects.none(), label="Moderator verdict")
+    reason = forms.CharField(
+        max_length=MAX_REASON_LENGTH, widget=forms.Textarea(attrs={"rows": 2, "placeholder": "Why this verdict?"})
+    )
+    version = forms.IntegerField(min_value=0, required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, team: Team, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["rating"].queryset = Rating.objects.filter(team=team)
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(
+        label="Comment",
+        max_length=MAX_COMMENT_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2, "placeholder": "Add to the team's discussion"}),
+    )
+
+
+class AssignForm(forms.Form):
+    assignee = forms.ModelChoiceField(queryset=None, label="Assign to", empty_label="— choose a member —")
+    claim = forms.IntegerField(min_value=1, required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, team: Team, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = (
+            get_user_model().objects.filter(memberships__team=team).order_by("username").distinct()
+        )
+
+
+class ClaimFilterForm(forms.Form):
+    q = forms.CharField(max_length=200, required=False, label="Search")
+    status = forms.ChoiceField(choices=[("", "Any status"), *Claim.Status.choices], required=False)
+    category = forms.ModelChoiceField(queryset=Category.objects.none(), required=False, empty_label="Any category")
+
+    def __init__(self, *args, team_id: int | None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = Category.objects.filter(team_id=team_id)
+
+
 class ArticleSearchForm(forms.Form):
     q = forms.CharField(max_length=200, required=False, label="Search")
+
+
+# --- team settings (owners) ----------------------------------------------------------------------
+# Imported here so this block could be appended without touching the imports above; hoist when convenient.
+from django.core.validators import RegexValidator  # noqa: E402
+
+from reviews.models import Role  # noqa: E402
+
+
+class MemberAddForm(forms.Form):
+    username = forms.CharField(max_length=150, widget=forms.TextInput(attrs={"autocomplete": "off"}))
+    role = forms.ChoiceField(choices=Role.choices, initial=Role.REVIEWER)
+
+
+class RoleForm(forms.Form):
+    """A member's role; `expected_role` is the role the page showed, so a stale form is recognised."""
+
+    role = forms.ChoiceField(choices=Role.choices)
+    expected_role = forms.ChoiceField(choices=Role.choices, required=False, widget=forms.HiddenInput)
+
+    def clean_expected_role(self) -> str | None:
+        return self.cleaned_data["expected_role"] or None
+
+
+class CategoryForm(forms.Form):
+    name = forms.CharField(max_length=Category._meta.get_field("name").max_length)
+    colour = forms.CharField(
+        max_length=7,
+        initial="#ffd54f",
+        validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", "Give the colour as #rrggbb, for example #ffcc80.")],
+        widget=forms.TextInput(attrs={"type": "color"}),
+    )
+    description = forms.CharField(max_length=Category._meta.get_field("description").max_length, required=False)
+    position = forms.IntegerField(min_value=0, max_value=32767, required=False)
+
+    def clean_colour(self) -> str:
+        return self.cleaned_data["colour"].lower()
+
+
+class RatingForm(forms.Form):
+    label = forms.CharField(max_length=Rating._meta.get_field("label").max_length)
+    value = forms.IntegerField(min_value=-32768, max_value=32767, help_text="Higher is more accurate")
+    is_scored = forms.BooleanField(required=False, initial=True, label="Scored")

@@ -43,6 +43,8 @@ def world(team, other_team, owner, reviewer, outsider, superuser, article, claim
         ).article
     Category.objects.create(team=team, name="Desk only category", slug="desk-only")
     Group.objects.create(name="Fact checkers")
+    services.assign(user=owner, article=article, assignee=reviewer, claim=claim)
+    services.add_comment(user=reviewer, claim=claim, body="Check the Interfax wording.")
     return {"team": team, "other_team": other_team, "article": article, "grain": grain, "claim": claim}
 
 

@@ -473,3 +473,14 @@ decide_review = moderation.decide_review
 resolve_claim = moderation.resolve_claim
 submit_review = moderation.submit_review
 unassign = moderation.unassign
+
+# Running a team (members, categories, rating scale) lives in its own module too.
+from reviews.services import team as team_services  # noqa: E402
+
+add_member_by_username = team_services.add_member_by_username
+change_role = team_services.change_role
+remove_member = team_services.remove_member
+save_category = team_services.save_category
+delete_category = team_services.delete_category
+save_rating = team_services.save_rating
+delete_rating = team_services.delete_rating

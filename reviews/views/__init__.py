@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import FilteredRelation, Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,10 +14,20 @@ from django_htmx.http import retarget, trigger_client_event
 from django_htmx.middleware import HtmxDetails
 
 from reviews import services
-from reviews.forms import ArticleSearchForm, EvidenceForm, ImportForm, ReviewForm, TagClaimForm
+from reviews.forms import (
+    ArticleSearchForm,
+    AssignForm,
+    CommentForm,
+    EvidenceForm,
+    ImportForm,
+    ResolveForm,
+    ReviewForm,
+    TagClaimForm,
+)
 from reviews.highlight import Mark, render_body, render_claim_list
-from reviews.models import Article, AuditEvent, Category, Claim, Evidence, Membership, Review, Role
-from reviews.teams import current_membership
+from reviews.models import COUNTED_STATES, Article, AuditEvent, Category, Claim, Evidence, Membership, Review, Role
+from reviews.services import moderation as workflow
+from reviews.teams import current_membership, user_memberships
 
 CLAIMS_CHANGED = "claimsChanged"
 
@@ -114,11 +125,26 @@ def _reader_context(request: HtmxHttpRequest, article: Article, selected: Claim 
     # The reader is the hot page: one row per claim with the user's own verdict, no model instances.
     mine = FilteredRelation("reviews", condition=Q(reviews__reviewer=request.user))
     rows = article.claims.annotate(mine=mine).values_list(
-        "pk", "start", "end", "category_id", "mine__rating__label", "mine__rating__slug"
+        "pk",
+        "start",
+        "end",
+        "category_id",
+        "mine__rating__label",
+        "mine__rating__slug",
+        "final_rating__label",
+        "final_rating__slug",
     )
+    # A final verdict is the team's and shows to everyone; until then each person sees their own.
     marks = [
-        Mark(claim_id=pk, start=start, end=end, category_id=category_id, verdict=label or "", verdict_slug=slug or "")
-        for pk, start, end, category_id, label, slug in rows
+        Mark(
+            claim_id=pk,
+            start=start,
+            end=end,
+            category_id=category_id,
+            verdict=f"Final: {final_label}" if final_label else label or "",
+            verdict_slug=final_slug or slug or "",
+        )
+        for pk, start, end, category_id, label, slug, final_label, final_slug in rows
     ]
     categories = list(Category.objects.filter(team=article.team_id))
     reader_url = reverse("reviews:article-detail", args=[article.pk])
@@ -130,6 +156,10 @@ def _reader_context(request: HtmxHttpRequest, article: Article, selected: Claim 
         "body_html": render_body(article.body, marks, selected.pk if selected else None),
         "categories": categories,
         "selected": selected,
+        "article_assignments": list(article.assignments.filter(claim=None).select_related("assignee"))
+        if _role(request, article.team_id) in services.DECIDING_ROLES
+        else None,
+        "article_assign_form": AssignForm(team=article.team, auto_id="article-assign-%s"),
     }
 
 
@@ -154,25 +184,66 @@ def article_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 # --- claims -----------------------------------------------------------------------------------
 
 
+def _role(request: HtmxHttpRequest, team_id: int) -> str | None:
+    return next((m.role for m in user_memberships(request) if m.team_id == team_id), None)
+
+
 def _panel_context(
     request: HtmxHttpRequest,
     claim: Claim,
     review_form: ReviewForm | None = None,
     evidence_form: EvidenceForm | None = None,
+    resolve_form: ResolveForm | None = None,
+    comment_form: CommentForm | None = None,
 ) -> dict:
-    review = Review.objects.filter(claim=claim, reviewer=request.user).select_related("rating").first()
+    user = request.user
     team = claim.article.team
-    evidence = list(review.evidence.all()) if review else []
-    history = AuditEvent.objects.for_claim(claim, review).order_by("-id")[:30]
+    role = _role(request, team.pk)
+    deciding = role in services.DECIDING_ROLES
+    review = Review.objects.filter(claim=claim, reviewer=user).select_related("rating", "decided_by").first()
+    # Independent review: the others' verdicts stay hidden until one's own is submitted (moderators see all).
+    sees_others = deciding or (review is not None and review.submitted_at is not None)
+    others = []
+    if sees_others:
+        others = list(
+            claim.reviews.exclude(reviewer=user)
+            .select_related("reviewer", "rating", "decided_by")
+            .prefetch_related("evidence")
+            .order_by("submitted_at", "id")
+        )
+        for other in others:
+            other.decidable = workflow.can_decide(user, role, other)
+    counted_mine = review is not None and review.state in COUNTED_STATES and review.rating_id is not None
+    status = claim.status
+    if not sees_others and status == Claim.Status.DISPUTED:
+        status = Claim.Status.IN_REVIEW  # "disputed" alone would tell a blind reviewer that others disagree
+    editable = review is None or review.state in services.EDITABLE_STATES
+    history = AuditEvent.objects.for_claim(claim, review, blind_for=None if sees_others else user).order_by("-id")
     return {
         "claim": claim,
+        "role": role,
+        "deciding": deciding,
+        "shown_status": status,
+        "shown_status_label": Claim.Status(status).label,
         "review": review,
+        "editable": editable,
         "review_form": review_form or ReviewForm(instance=review, team=team),
-        "evidence": evidence,
+        "evidence": list(review.evidence.all()) if review else [],
         "evidence_form": evidence_form or EvidenceForm(),
-        "other_review_count": claim.reviews.exclude(reviewer=request.user).count(),
-        "history": history,
-        "can_delete_claim": not services.claim_removal_refusal(request.user, claim),
+        "sees_others": sees_others,
+        "others": others,
+        "other_review_count": 0 if sees_others else claim.reviews.exclude(reviewer=user).count(),
+        "can_resolve": deciding
+        and claim.status in (Claim.Status.DISPUTED, Claim.Status.IN_REVIEW)
+        and not counted_mine
+        and any(o.state in COUNTED_STATES for o in others),
+        "resolve_form": resolve_form or ResolveForm(team=team, initial={"version": claim.version}),
+        "comments": list(claim.comments.select_related("author")),
+        "comment_form": comment_form or CommentForm(),
+        "assignments": list(claim.assignments.select_related("assignee")) if deciding else [],
+        "assign_form": AssignForm(team=team, auto_id="claim-assign-%s") if deciding else None,
+        "history": history[:30],
+        "can_delete_claim": not services.claim_removal_refusal(user, claim),
     }
 
 
@@ -249,10 +320,20 @@ def claim_delete(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     return redirect("reviews:article-detail", pk=claim.article_id)
 
 
-def _refused(request: HtmxHttpRequest, claim: Claim, message: str) -> HttpResponse:
+def _refused(request: HtmxHttpRequest, claim: Claim, message: str, status: int = 200) -> HttpResponse:
     context = _panel_context(request, claim)
     context["panel_error"] = message
-    return render(request, "reviews/article_detail.html#claim-panel", context)
+    return render(request, "reviews/article_detail.html#claim-panel", context, status=status)
+
+
+def _refusal_response(request: HtmxHttpRequest, claim: Claim, exc: services.ActionRefused) -> HttpResponse:
+    """A refused action on a claim: for htmx the current panel with the reason, 409 if someone acted
+    meanwhile; for a plain post the reason as a message on the claim's page."""
+    if request.htmx:
+        status = 409 if isinstance(exc, services.Conflict) else 200
+        return _refused(request, claim, str(exc), status=status)
+    messages.error(request, str(exc))
+    return HttpResponseRedirect(_claim_url(claim))
 
 
 # --- reviews and evidence ------------------------------------------------------------------------
@@ -261,24 +342,33 @@ def _refused(request: HtmxHttpRequest, claim: Claim, message: str) -> HttpRespon
 @login_required
 @require_POST
 def review_save(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """Save my verdict; with `action=submit` also submit it for moderation."""
     claim = _get_claim_for_user(request, pk)
     review = Review.objects.filter(claim=claim, reviewer=request.user).first()
     form = ReviewForm(request.POST, instance=review, team=claim.article.team)
+    submitting = request.POST.get("action") == "submit"
     if form.is_valid():
+        data = form.cleaned_data
         try:
-            services.save_review(
-                user=request.user,
-                claim=claim,
-                rating=form.cleaned_data["rating"],
-                rationale=form.cleaned_data["rationale"],
-                confidence=form.cleaned_data["confidence"],
-            )
+            with transaction.atomic():  # saved and submitted together, or neither
+                saved = services.save_review(
+                    user=request.user,
+                    claim=claim,
+                    rating=data["rating"],
+                    rationale=data["rationale"],
+                    confidence=data["confidence"],
+                    expected_version=data["version"],
+                )
+                if submitting:
+                    services.submit_review(user=request.user, review=saved)
+        except services.Conflict as exc:
+            return _refusal_response(request, claim, exc)
         except services.ActionRefused as exc:
             form.add_error(None, str(exc))
         else:
             if request.htmx:
                 return _panel_response(request, claim, changed=True)
-            messages.success(request, "Verdict saved.")
+            messages.success(request, "Verdict submitted." if submitting else "Verdict saved.")
             return HttpResponseRedirect(_claim_url(claim))
     if request.htmx:
         return _panel_response(request, claim, review_form=form)

@@ -5,7 +5,7 @@
   const messages = {
     403: "You are not allowed to do that.",
     404: "That item no longer exists or is not yours; reload the page to see the current state.",
-    409: "Someone changed this meanwhile; reload the page to see the current state.",
+    409: "Someone changed this meanwhile; what you see now is the current state.",
     0: "The server could not be reached; nothing was saved. Try again.",
   };
   document.body.addEventListener("htmx:responseError", (event) => {
