@@ -212,7 +212,7 @@ def test_tag_review_and_add_evidence_with_the_mouse(page: Page, rita, article):
 
     panel.locator("select[name=rating]").select_option(label="Mostly false")
     panel.locator("textarea[name=rationale]").fill("Only one source, and it is a tabloid.")
-    panel.get_by_role("button", name="Save verdict").click()
+    panel.get_by_role("button", name="Save draft").click()
     expect(panel.locator(".review-form")).to_contain_text("Saved")
 
     panel.locator("input[name=url]").fill("https://example.org/report/seven-pilots")
@@ -405,7 +405,7 @@ def test_a_verdict_and_evidence_can_be_given_with_javascript_switched_off(browse
 
         page.select_option("#id_rating", label="Mostly false")
         page.fill("#id_rationale", "Posted as a plain form.")
-        page.click("text=Save verdict")
+        page.click("text=Save draft")
         expect(page.locator(".messages")).to_contain_text("Verdict saved.")
 
         page.fill("#id_url", "https://example.org/no-js")
@@ -420,3 +420,115 @@ def test_a_verdict_and_evidence_can_be_given_with_javascript_switched_off(browse
     review = Review.objects.get(claim=claim, reviewer=rita)
     assert (review.rating.label, review.rationale) == ("Mostly false", "Posted as a plain form.")
     assert list(review.evidence.values_list("url", flat=True)) == ["https://example.org/no-js"]
+
+
+# --- the desk: blind review, dispute, resolution -------------------------------------------------------
+
+
+def page_for(browser: Browser, live_server, user) -> Page:
+    """A separate browser (own cookies) for each person at the desk."""
+    context = browser.new_context(viewport=VIEWPORT, base_url=live_server.url)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    log_in(page, user)
+    return page
+
+
+def open_claim(page: Page, article: Article, claim: Claim) -> None:
+    page.goto(f"/articles/{article.pk}/")
+    page.locator(f'.claim-list a[data-claim="{claim.pk}"]').click()
+    expect(page.locator("#claim-panel")).to_have_attribute("data-claim", str(claim.pk))
+
+
+def submit_verdict(page: Page, label: str, rationale: str) -> None:
+    panel = page.locator("#claim-panel")
+    panel.locator("select[name=rating]").select_option(label=label)
+    panel.locator("textarea[name=rationale]").fill(rationale)
+    panel.get_by_role("button", name="Submit verdict").click()
+    expect(panel.locator(".my-verdict .state")).to_have_text("Submitted")
+
+
+def test_two_reviewers_disagree_and_a_moderator_resolves_the_dispute(
+    browser: Browser, live_server, desk, rita, article
+):
+    remy, mona = make_user("remy"), make_user("mona")
+    services.add_member(team=desk, user=remy, role=Role.REVIEWER)
+    services.add_member(team=desk, user=mona, role=Role.MODERATOR)
+    start, end = span_of(article.body, SENTENCE)
+    claim = services.tag_claim(user=rita, article=article, start=start, end=end, category=desk_category(article))
+    pages = [page_for(browser, live_server, user) for user in (rita, remy, mona)]
+    rita_page, remy_page, mona_page = pages
+    try:
+        open_claim(rita_page, article, claim)
+        submit_verdict(rita_page, "False", "The pilots were not army scouts; Interfax says six.")
+
+        # Remy reviews blind: rita's verdict is not on his page until he has submitted his own.
+        open_claim(remy_page, article, claim)
+        remy_panel = remy_page.locator("#claim-panel")
+        expect(remy_panel).to_contain_text("1 other reviewer reviewed this claim")
+        expect(remy_panel).not_to_contain_text("Interfax says six")
+        submit_verdict(remy_page, "Mostly true", "Several outlets repeat the figure.")
+        expect(remy_panel.locator(".other-review")).to_contain_text("Interfax says six")
+        expect(remy_panel.locator(".status")).to_have_text("Disputed")
+
+        # The moderator finds the dispute in the queue, sees both verdicts side by side and decides.
+        mona_page.goto("/articles/")
+        expect(mona_page.locator("#nav-moderation-count")).to_have_text("1")
+        mona_page.get_by_role("link", name=re.compile("Moderation")).click()
+        row = mona_page.locator("tr.row-dispute")
+        expect(row).to_contain_text("Disputed")
+        row.get_by_role("link").click()
+        panel = mona_page.locator("#claim-panel")
+        expect(panel).to_have_attribute("data-claim", str(claim.pk))
+        expect(panel.locator(".other-review")).to_have_count(2)
+        ARTIFACTS.mkdir(exist_ok=True)
+        panel.scroll_into_view_if_needed()
+        mona_page.screenshot(path=str(ARTIFACTS / "dispute-side-by-side.png"), full_page=False)
+        panel.locator(".resolve-form select[name=rating]").select_option(label="False")
+        panel.locator(".resolve-form textarea[name=reason]").fill("Interfax and the General Staff both say six.")
+        panel.get_by_role("button", name="Make final").click()
+        expect(panel.locator(".final-verdict")).to_contain_text("Final: False")
+        expect(panel.locator(".final-verdict")).to_contain_text("decided by mona")
+
+        # Everyone's reader now shows the team's final verdict on the claim.
+        rita_page.goto(f"/articles/{article.pk}/")
+        mark = rita_page.locator(f'#article-text mark[data-claims~="{claim.pk}"][data-verdict]')
+        expect(mark).to_have_attribute("data-verdict", "Final: False")
+        expect(rita_page.locator(".claim-list")).to_contain_text("Final: False")
+        rita_page.screenshot(path=str(ARTIFACTS / "reader-final-verdict.png"), full_page=False)
+    finally:
+        for page in pages:
+            page.context.close()
+    claim.refresh_from_db()
+    assert (claim.status, claim.final_rating.label, claim.decided_by) == ("final", "False", mona)
+    assert claim.decision_reason == "Interfax and the General Staff both say six."
+
+
+def test_a_stale_decision_gets_409_and_shows_the_current_state(browser: Browser, live_server, desk, rita, article):
+    mona, max_ = make_user("mona"), make_user("max")
+    for moderator in (mona, max_):
+        services.add_member(team=desk, user=moderator, role=Role.MODERATOR)
+    start, end = span_of(article.body, SENTENCE)
+    claim = services.tag_claim(user=rita, article=article, start=start, end=end, category=desk_category(article))
+    false = Rating.objects.get(team=desk, slug="false")
+    review = services.save_review(user=rita, claim=claim, rating=false, rationale="Six, not seven.", confidence=3)
+    services.submit_review(user=rita, review=review)
+    page = page_for(browser, live_server, mona)
+    try:
+        open_claim(page, article, claim)
+        panel = page.locator("#claim-panel")
+        expect(panel.locator(".decide-form")).to_have_count(1)
+        # Another moderator approves while mona's page still shows the review as submitted.
+        services.decide_review(user=max_, review=review, action="approve")
+        with page.expect_response(re.compile(r"/reviews/\d+/decide/$")) as answer:
+            panel.locator(".decide-form textarea").fill("Needs a second source.")
+            panel.get_by_role("button", name="Reject").click()
+        assert answer.value.status == 409
+        expect(page.locator(".messages")).to_contain_text("changed this meanwhile")
+        expect(panel).to_contain_text("changed by someone else meanwhile")
+        expect(panel.locator(".other-review .state")).to_have_text("Approved")
+        expect(panel.locator(".decide-form")).to_have_count(0)
+    finally:
+        page.context.close()
+    review.refresh_from_db()
+    assert (review.state, review.decided_by) == ("approved", max_)

@@ -248,6 +248,8 @@ def _panel_context(
 
 
 def _panel_response(request: HtmxHttpRequest, claim: Claim, changed: bool = False, **forms) -> HttpResponse:
+    if changed:
+        claim.refresh_from_db()  # the service moved the claim on: show its new status
     response = render(request, "reviews/article_detail.html#claim-panel", _panel_context(request, claim, **forms))
     if changed:
         trigger_client_event(response, CLAIMS_CHANGED, {"claim": claim.pk})
@@ -321,6 +323,11 @@ def claim_delete(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 
 def _refused(request: HtmxHttpRequest, claim: Claim, message: str, status: int = 200) -> HttpResponse:
+    try:
+        claim.refresh_from_db()  # someone else may have moved it on: show the current state
+    except Claim.DoesNotExist:
+        context = {"notice": message}
+        return render(request, "reviews/article_detail.html#claim-panel-empty", context, status=status)
     context = _panel_context(request, claim)
     context["panel_error"] = message
     return render(request, "reviews/article_detail.html#claim-panel", context, status=status)

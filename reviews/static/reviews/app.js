@@ -8,8 +8,8 @@
     409: "Someone changed this meanwhile; what you see now is the current state.",
     0: "The server could not be reached; nothing was saved. Try again.",
   };
-  document.body.addEventListener("htmx:responseError", (event) => {
-    const status = event.detail.xhr.status;
+
+  function show(status) {
     const text = messages[status] || "Something went wrong (" + status + "); nothing was saved. Try again.";
     let list = document.querySelector("ul.messages");
     if (!list) {
@@ -22,8 +22,16 @@
     item.setAttribute("role", "alert");
     item.textContent = text;
     list.replaceChildren(item);
+  }
+
+  // A 409 carries the current state and is swapped in (see the htmx-config meta tag), which removes
+  // the element that sent the request, so its later error event never reaches the body: say it here.
+  document.body.addEventListener("htmx:beforeSwap", (event) => {
+    if (event.detail.xhr.status === 409) show(409);
   });
-  document.body.addEventListener("htmx:sendError", () => {
-    document.body.dispatchEvent(new CustomEvent("htmx:responseError", { detail: { xhr: { status: 0 } } }));
+  document.body.addEventListener("htmx:responseError", (event) => {
+    const status = event.detail.xhr.status;
+    if (status !== 409) show(status);
   });
+  document.body.addEventListener("htmx:sendError", () => show(0));
 })();
