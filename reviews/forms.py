@@ -134,7 +134,9 @@ class DecisionForm(forms.Form):
 class ResolveForm(forms.Form):
     """A moderator's own verdict on a claim, with the reason the team will read."""
 
-    rating = forms.ModelChoiceField(queryset=Rating.objects.none(), label="Moderator verdict")
+    rating = forms.ModelChoiceField(
+        queryset=Rating.objects.none(), label="Moderator verdict", empty_label="— choose the verdict —"
+    )
     reason = forms.CharField(
         max_length=MAX_REASON_LENGTH, widget=forms.Textarea(attrs={"rows": 2, "placeholder": "Why this verdict?"})
     )

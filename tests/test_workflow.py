@@ -17,6 +17,12 @@ from reviews.audit import system_actor
 from reviews.models import Article, Assignment, AuditEvent, Claim, Comment, Evidence, Rating, Review, Role
 from tests.conftest import RATIONALE, SENTENCE, client_for, follow, make_user, row_counts, span_of
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Every test here creates five or six users; the default hasher would spend most of the run on them."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 # --- data and helpers ---------------------------------------------------------------------------
 
 REASON = "The figure comes from a misread source."
@@ -67,9 +73,11 @@ def nav_count(html: str, element_id: str) -> int:
 
 
 def others_section(html: str) -> str:
-    """The panel's "Other verdicts" section, up to the next heading."""
-    start = html.index("<h3>Other verdicts</h3>")
-    end = html.find("<h3>", start + 1)
+    """The panel's section of the others' verdicts ("Verdicts" for moderators), up to the next heading."""
+    match = re.search(r"<h3>(Other verdicts|Verdicts)</h3>", html)
+    assert match, "no verdicts section in the panel"
+    start = match.start()
+    end = html.find("<h3>", match.end())
     return html[start : end if end != -1 else len(html)]
 
 
@@ -708,11 +716,12 @@ def test_the_resolve_page_says_why_a_moderator_with_their_own_verdict_cannot_res
     ],
 )
 def test_only_a_moderator_or_owner_of_the_team_resolves_a_claim(who, message, request, reviewer, claim, rating_false):
+    user = request.getfixturevalue(who)
     verdict(reviewer, claim, rating_false)
     claim.refresh_from_db()
     before, events_before = claim_row(claim), AuditEvent.objects.count()
     with pytest.raises(services.ActionRefused) as refusal:
-        services.resolve_claim(user=request.getfixturevalue(who), claim=claim, rating=rating_false, reason="Because.")
+        services.resolve_claim(user=user, claim=claim, rating=rating_false, reason="Because.")
     assert str(refusal.value) == message
     assert (claim_row(claim), AuditEvent.objects.count()) == (before, events_before)
 
@@ -765,10 +774,8 @@ def test_the_final_verdict_shows_in_the_reader_the_claim_table_and_the_admin(
     assert text_of(rows).lstrip().startswith('<div id="claim-rows">')
     admin_page = text_of(admin)
     assert '<td class="field-status">Final</td>' in admin_page
-    assert '<td class="field-final_rating nowrap">False</td>' in admin_page or (
-        '<td class="field-final_rating">False</td>' in admin_page
-    )
-    assert '<td class="field-decided_by' in admin_page and ">mona</td>" in admin_page
+    assert '<td class="field-final_rating nowrap">False</td>' in admin_page
+    assert '<td class="field-decided_by nowrap">mona</td>' in admin_page
 
 
 def test_the_admin_approve_action_applies_the_four_eyes_rule(ada, superuser, reviewer, claim, rating_false):
@@ -821,7 +828,7 @@ def test_before_submitting_a_reviewer_sees_nothing_of_the_others_verdicts(review
         assert REMY_EVIDENCE not in html
         assert 'class="verdict v-mixed"' not in html
         assert "remy" not in html
-        assert "1 other reviewer reviewed this claim; their verdicts stay hidden until you submit yours" in html
+        assert re.search(r"1 other reviewer reviewed this claim;\s+their verdicts stay hidden until you submit yours", html)
 
 
 def test_a_disputed_claim_shows_as_in_review_to_a_reviewer_who_has_not_submitted(reviewer, review, dispute):
@@ -1200,9 +1207,10 @@ def test_a_comment_of_exactly_4000_characters_is_accepted(reviewer2, claim):
     ids=["blank", "too-long", "outsider"],
 )
 def test_the_comment_service_refuses_what_the_form_would(body, who, message, request, claim):
+    user = request.getfixturevalue(who)
     before = (row_counts(), Comment.objects.count())
     with pytest.raises(services.ActionRefused) as refusal:
-        services.add_comment(user=request.getfixturevalue(who), claim=claim, body=body)
+        services.add_comment(user=user, claim=claim, body=body)
     assert str(refusal.value) == message
     assert (row_counts(), Comment.objects.count()) == before
 

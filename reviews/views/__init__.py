@@ -133,19 +133,27 @@ def _reader_context(request: HtmxHttpRequest, article: Article, selected: Claim 
         "mine__rating__slug",
         "final_rating__label",
         "final_rating__slug",
+        "status",
     )
-    # A final verdict is the team's and shows to everyone; until then each person sees their own.
-    marks = [
-        Mark(
-            claim_id=pk,
-            start=start,
-            end=end,
-            category_id=category_id,
-            verdict=f"Final: {final_label}" if final_label else label or "",
-            verdict_slug=final_slug or slug or "",
+    # A final verdict is the team's and shows to everyone; until then each person sees their own,
+    # and moderators also see where verdicts disagree.
+    deciding = _role(request, article.team_id) in services.DECIDING_ROLES
+    marks = []
+    for pk, start, end, category_id, label, slug, final_label, final_slug, status in rows:
+        if final_label:
+            label, slug = f"Final: {final_label}", final_slug
+        elif deciding and status == Claim.Status.DISPUTED:
+            label, slug = "Disputed", "disputed"
+        marks.append(
+            Mark(
+                claim_id=pk,
+                start=start,
+                end=end,
+                category_id=category_id,
+                verdict=label or "",
+                verdict_slug=slug or "",
+            )
         )
-        for pk, start, end, category_id, label, slug, final_label, final_slug in rows
-    ]
     categories = list(Category.objects.filter(team=article.team_id))
     reader_url = reverse("reviews:article-detail", args=[article.pk])
     return {
@@ -157,7 +165,7 @@ def _reader_context(request: HtmxHttpRequest, article: Article, selected: Claim 
         "categories": categories,
         "selected": selected,
         "article_assignments": list(article.assignments.filter(claim=None).select_related("assignee"))
-        if _role(request, article.team_id) in services.DECIDING_ROLES
+        if deciding
         else None,
         "article_assign_form": AssignForm(team=article.team, auto_id="article-assign-%s"),
     }
