@@ -23,7 +23,7 @@ def nav_counts(request: HttpRequest) -> dict[str, int]:
     counts = {"queue": Assignment.objects.open_for(request.user, current.team_id).count()}
     if current.role in DECIDING_ROLES:
         counts["moderation"] = (
-            Review.objects.for_team(current.team_id).awaiting_decision().count()
+            Review.objects.for_team(current.team_id).awaiting_decision().exclude(reviewer=request.user).count()
             + Claim.objects.for_team(current.team_id).disputed().count()
         )
     return counts

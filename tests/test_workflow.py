@@ -17,6 +17,7 @@ from reviews.audit import system_actor
 from reviews.models import Article, Assignment, AuditEvent, Claim, Comment, Evidence, Rating, Review, Role
 from tests.conftest import RATIONALE, SENTENCE, client_for, follow, make_user, row_counts, span_of
 
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Every test here creates five or six users; the default hasher would spend most of the run on them."""
@@ -708,6 +709,35 @@ def test_the_resolve_page_says_why_a_moderator_with_their_own_verdict_cannot_res
     assert AuditEvent.objects.count() == events_before
 
 
+@pytest.mark.parametrize("headers", [{}, HTMX], ids=["plain", "htmx"])
+@pytest.mark.parametrize(
+    ("who", "message"),
+    [
+        ("reviewer2", "Only a team moderator or owner may do this."),
+        ("owner", "This claim is final; only a claim under review or in dispute can be resolved."),
+    ],
+    ids=["reviewer", "already-final"],
+)
+def test_the_resolve_page_says_why_a_claim_cannot_be_resolved(
+    headers, who, message, request, reviewer, moderator, claim, rating_false
+):
+    user = request.getfixturevalue(who)
+    review = verdict(reviewer, claim, rating_false)
+    if who == "owner":
+        services.decide_review(user=moderator, review=review, action="approve")
+    claim.refresh_from_db()
+    before, events_before = claim_row(claim), AuditEvent.objects.count()
+
+    response = client_for(user).post(
+        f"/claims/{claim.pk}/resolve/", {"rating": rating_false.pk, "reason": "Because.", "version": ""}, **headers
+    )
+
+    assert response.status_code == 200
+    assert message in text_of(response)
+    assert claim_row(claim) == before
+    assert AuditEvent.objects.count() == events_before
+
+
 @pytest.mark.parametrize(
     ("who", "message"),
     [
@@ -828,7 +858,9 @@ def test_before_submitting_a_reviewer_sees_nothing_of_the_others_verdicts(review
         assert REMY_EVIDENCE not in html
         assert 'class="verdict v-mixed"' not in html
         assert "remy" not in html
-        assert re.search(r"1 other reviewer reviewed this claim;\s+their verdicts stay hidden until you submit yours", html)
+        assert re.search(
+            r"1 other reviewer reviewed this claim;\s+their verdicts stay hidden until you submit yours", html
+        )
 
 
 def test_a_disputed_claim_shows_as_in_review_to_a_reviewer_who_has_not_submitted(reviewer, review, dispute):
@@ -967,8 +999,10 @@ def test_a_reviewer_cannot_assign(headers, reviewer, reviewer2, article):
 
     response = rita.post(f"/articles/{article.pk}/assign/", {"assignee": reviewer2.pk}, **headers)
 
-    page = text_of(response) if headers else follow(rita, response)
-    assert ONLY_DECIDERS in page
+    # Forbidden outright, without showing her who else is assigned to the article.
+    assert response.status_code == 403
+    assert "Only a team moderator or owner may assign work." in text_of(response)
+    assert reviewer2.username not in text_of(response)
     assert (row_counts(), Assignment.objects.count()) == before
     with pytest.raises(services.ActionRefused, match=re.escape(ONLY_DECIDERS)):
         services.assign(user=reviewer, article=article, assignee=reviewer2)
@@ -1145,7 +1179,8 @@ def test_a_reviewer_cannot_withdraw_an_assignment(moderator, reviewer, article):
 
     response = client_for(reviewer).post(f"/assignments/{assignment.pk}/delete/", **HTMX)
 
-    assert ONLY_DECIDERS in text_of(response)
+    assert response.status_code == 403
+    assert "Only a team moderator or owner may assign work." in text_of(response)
     assert Assignment.objects.filter(pk=assignment.pk).exists()
     assert AuditEvent.objects.count() == before
 
@@ -1317,3 +1352,53 @@ def test_every_step_of_a_review_is_in_the_audit_trail_with_its_actor_and_reason(
     ]
     claim_steps = [(e.actor.username, e.after["status"], e.reason) for e in events_of(claim) if e.action == "update"]
     assert claim_steps == [("rita", "in_review", ""), ("olga", "final", "Good now.")]
+
+
+# --- decisions that must not undo one another ---------------------------------------------------
+
+
+def submitted(user, claim, rating) -> Review:
+    review = services.save_review(user=user, claim=claim, rating=rating, rationale="", confidence=2)
+    return services.submit_review(user=user, review=review)
+
+
+def test_approving_a_second_agreeing_verdict_keeps_the_first_decision(
+    claim, reviewer, reviewer2, moderator, owner, rating_false
+):
+    first, second = submitted(reviewer, claim, rating_false), submitted(reviewer2, claim, rating_false)
+    services.decide_review(user=moderator, review=first, action="approve", reason="Interfax confirms.")
+    decided = claim_row(claim)
+
+    services.decide_review(user=owner, review=second, action="approve")
+
+    assert Review.objects.get(pk=second.pk).state == Review.State.APPROVED
+    after = claim_row(claim)
+    assert (after["decided_by_id"], after["decision_reason"], after["decided_at"]) == (
+        moderator.pk,
+        "Interfax confirms.",
+        decided["decided_at"],
+    )
+
+
+def test_a_moderator_whose_own_verdict_was_rejected_still_cannot_resolve_the_claim(
+    claim, reviewer, moderator, owner, rating_false, rating_mixed
+):
+    submitted(reviewer, claim, rating_false)
+    own = submitted(moderator, claim, rating_mixed)
+    services.decide_review(user=owner, review=own, action="reject", reason="No source given.")
+
+    with pytest.raises(services.ActionRefused, match="you reviewed this claim yourself"):
+        services.resolve_claim(user=moderator, claim=claim, rating=rating_mixed, reason="Mine after all.")
+    assert claim_row(claim)["status"] == Claim.Status.IN_REVIEW
+
+
+def test_a_moderators_own_submitted_verdict_is_not_in_their_moderation_queue(claim, moderator, owner, rating_false):
+    submitted(moderator, claim, rating_false)
+
+    own_page = client_for(moderator).get("/moderation/").content.decode()
+    other_page = client_for(owner).get("/moderation/").content.decode()
+
+    assert "Nothing waits for a decision." in own_page
+    assert nav_count(own_page, "nav-moderation-count") == 0
+    assert "by mona" in other_page
+    assert nav_count(other_page, "nav-moderation-count") == 1

@@ -5,10 +5,16 @@ from django.conf import settings
 from django.db import migrations, models
 
 
-def mark_reviewed_claims_in_review(apps, schema_editor):
-    """Claims that already have reviews were being reviewed before the workflow existed."""
+def backfill_workflow_states(apps, schema_editor):
+    """Give reviews and claims from before the workflow the states the workflow would have given them."""
     Claim = apps.get_model("reviews", "Claim")
+    Review = apps.get_model("reviews", "Review")
+    Review.objects.exclude(state="draft").update(submitted_at=models.F("updated_at"))
     Claim.objects.filter(reviews__isnull=False).update(status="in_review")
+    for claim in Claim.objects.filter(status="in_review"):
+        counted = Review.objects.filter(claim=claim, state__in=["submitted", "approved"], rating__isnull=False)
+        if counted.values("rating_id").distinct().count() > 1:
+            Claim.objects.filter(pk=claim.pk).update(status="disputed")
 
 
 class Migration(migrations.Migration):
@@ -147,5 +153,5 @@ class Migration(migrations.Migration):
             model_name='assignment',
             constraint=models.UniqueConstraint(condition=models.Q(('claim__isnull', False)), fields=('claim', 'assignee'), name='assignment_unique_claim'),
         ),
-        migrations.RunPython(mark_reviewed_claims_in_review, migrations.RunPython.noop),
+        migrations.RunPython(backfill_workflow_states, migrations.RunPython.noop),
     ]

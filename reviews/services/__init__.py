@@ -332,28 +332,23 @@ def save_review(
             review = Review(claim=locked_claim, reviewer=user)
         else:
             _check_version(review, expected_version, "Your review")
-            if review.state == Review.State.CHANGES_REQUESTED:
-                reopen_for_edit(review)
-            elif review.state not in EDITABLE_STATES:
-                raise ActionRefused(f"This review is {review.get_state_display().lower()} and can no longer be edited.")
-        rationale = rationale.strip()
-        if (
-            review.pk
-            and review.state == Review.State.DRAFT
-            and (review.rating, review.rationale, review.confidence)
-            == (
-                rating,
-                rationale,
+            unchanged = (review.rating_id, review.rationale, review.confidence) == (
+                rating.pk if rating else None,
+                rationale.strip(),
                 confidence,
             )
-        ):
-            return review  # nothing to save: no new version, no event
+            if review.state == Review.State.DRAFT and unchanged:
+                return review  # nothing to save: no new version, no event
+            if review.state == Review.State.CHANGES_REQUESTED:
+                reopen_for_edit(review)  # back to draft, even when only evidence is to change
+            elif review.state not in EDITABLE_STATES:
+                raise ActionRefused(f"This review is {review.get_state_display().lower()} and can no longer be edited.")
+            else:
+                review.version += 1
         review.claim = locked_claim  # keeps the loaded claim and article for the audit event
         review.rating = rating
-        review.rationale = rationale
+        review.rationale = rationale.strip()
         review.confidence = confidence
-        if review.pk:
-            review.version += 1
         try:
             with transaction.atomic():
                 review.save()

@@ -174,7 +174,7 @@ def decide_review(
         locked.decided_by, locked.decided_at, locked.decision_reason = user, now, reason
         with audit_reason(reason):
             locked.save()
-            if action == "approve":
+            if action == "approve" and claim.status != Claim.Status.FINAL:
                 _make_final(claim, locked.rating, user, reason)
             else:
                 refresh_claim_status(claim)
@@ -206,7 +206,7 @@ def resolve_claim(
             raise ActionRefused(f"This claim is {status}; only a claim under review or in dispute can be resolved.")
         if not Review.objects.filter(claim=locked).counted().exists():
             raise ActionRefused("Nobody has submitted a verdict on this claim yet.")
-        if Review.objects.filter(claim=locked, reviewer=user).counted().exists():
+        if Review.objects.filter(claim=locked, reviewer=user, submitted_at__isnull=False).exists():
             raise ActionRefused("Four-eyes rule: you reviewed this claim yourself; another moderator must decide it.")
         with audit_reason(reason):
             _make_final(locked, rating, user, reason)

@@ -221,7 +221,7 @@ def _panel_context(
         )
         for other in others:
             other.decidable = workflow.can_decide(user, role, other)
-    counted_mine = review is not None and review.state in COUNTED_STATES and review.rating_id is not None
+    submitted_mine = review is not None and review.submitted_at is not None
     status = claim.status
     if not sees_others and status == Claim.Status.DISPUTED:
         status = Claim.Status.IN_REVIEW  # "disputed" alone would tell a blind reviewer that others disagree
@@ -243,7 +243,7 @@ def _panel_context(
         "other_review_count": 0 if sees_others else claim.reviews.exclude(reviewer=user).count(),
         "can_resolve": deciding
         and claim.status in (Claim.Status.DISPUTED, Claim.Status.IN_REVIEW)
-        and not counted_mine
+        and not submitted_mine
         and any(o.state in COUNTED_STATES for o in others),
         "resolve_form": resolve_form or ResolveForm(team=team, initial={"version": claim.version}),
         "comments": list(claim.comments.select_related("author")),

@@ -127,6 +127,8 @@ def comment_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 def article_assign(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Assign the article, or one of its claims (`claim` in the post), to a member."""
     article = _get_article_for_user(request, pk)
+    if _role(request, article.team_id) not in services.DECIDING_ROLES:
+        return _not_a_moderator(request)
     form = AssignForm(request.POST, team=article.team)
     claim = None
     error = ""
@@ -151,6 +153,8 @@ def article_assign(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def assignment_delete(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     assignment = _get_assignment_for_user(request, pk)
+    if _role(request, assignment.team_id) not in services.DECIDING_ROLES:
+        return _not_a_moderator(request)
     error = ""
     try:
         services.unassign(user=request.user, assignment=assignment)
@@ -160,6 +164,11 @@ def assignment_delete(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     if assignment.claim_id:
         claim = _get_claim_for_user(request, assignment.claim_id)
     return _after_assignment_change(request, assignment.article, claim, error or "Assignment withdrawn.", ok=not error)
+
+
+def _not_a_moderator(request: HtmxHttpRequest) -> HttpResponse:
+    reason = "Only a team moderator or owner may assign work."
+    return render(request, "reviews/forbidden.html", {"reason": reason}, status=403)
 
 
 def _after_assignment_change(request: HtmxHttpRequest, article, claim, message: str, ok: bool) -> HttpResponse:
@@ -212,6 +221,7 @@ def moderation_queue(request: HtmxHttpRequest) -> HttpResponse:
     reviews = (
         Review.objects.for_team(team_id)
         .awaiting_decision()
+        .exclude(reviewer=request.user)  # four-eyes: another moderator decides on one's own
         .select_related("reviewer", "rating", "claim__article", "claim__category")
         .order_by("submitted_at", "id")[:200]
     )
@@ -266,9 +276,9 @@ def claim_list(request: HtmxHttpRequest) -> HttpResponse:
         claims = claims.filter(Q(quote__icontains=filters["q"]) | Q(article__title__icontains=filters["q"]))
     page = Paginator(claims, 50).get_page(request.GET.get("page"))
     for claim in page:
-        claim.shown_status = claim.get_status_display()
+        claim.shown_status = Claim.Status(claim.status)
         if claim.status == Claim.Status.DISPUTED and not (deciding or claim.mine_submitted):
-            claim.shown_status = Claim.Status.IN_REVIEW.label
+            claim.shown_status = Claim.Status.IN_REVIEW
     context = {"form": form, "page": page, "membership": membership}
     template = "reviews/claim_list.html"
     if _fragment(request):
