@@ -27,6 +27,12 @@ RATIONALE = "The pilots were not army scouts."
 EVIDENCE_URL = "https://example.org/interfax-report"
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Tests create many users; the production hasher would spend most of the run hashing their passwords."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def make_user(username: str):
     return get_user_model().objects.create_user(username=username, password=PASSWORD)
 

@@ -48,12 +48,6 @@ KIND_OF_URL = {
 MISSING_PK = 2_000_000_000  # an id no row has
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """The walk creates several users; the default hasher would spend most of the run on them."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def patterns_with_ids(patterns=None, prefix: str = "") -> list[tuple[str, str, dict]]:
     """(URL name, route, converters) of every pattern that takes an argument, nested includes too."""
     found = []

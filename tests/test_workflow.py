@@ -17,13 +17,6 @@ from reviews.audit import system_actor
 from reviews.models import Article, Assignment, AuditEvent, Claim, Comment, Evidence, Rating, Review, Role
 from tests.conftest import RATIONALE, SENTENCE, client_for, follow, make_user, row_counts, span_of
 
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """Every test here creates five or six users; the default hasher would spend most of the run on them."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 # --- data and helpers ---------------------------------------------------------------------------
 
 REASON = "The figure comes from a misread source."

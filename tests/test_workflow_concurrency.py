@@ -24,12 +24,6 @@ CLAIM_CHANGED = "This claim was changed by someone else meanwhile; this is its c
 DECIDED_STATES = ("approved", "changes_requested", "rejected")
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """Each test creates several users; the default hasher would spend most of the run on them."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 # --- helpers ------------------------------------------------------------------------------------
 
 
