@@ -489,6 +489,8 @@ def test_two_reviewers_disagree_and_a_moderator_resolves_the_dispute(
         panel.get_by_role("button", name="Make final").click()
         expect(panel.locator(".final-verdict")).to_contain_text("Final: False")
         expect(panel.locator(".final-verdict")).to_contain_text("decided by mona")
+        # The header's count follows without a reload: nothing waits for a decision any more.
+        expect(mona_page.locator("#nav-moderation-count")).to_have_text("0")
 
         # Everyone's reader now shows the team's final verdict on the claim.
         rita_page.goto(f"/articles/{article.pk}/")

@@ -258,7 +258,9 @@ def _panel_context(
 def _panel_response(request: HtmxHttpRequest, claim: Claim, changed: bool = False, **forms) -> HttpResponse:
     if changed:
         claim.refresh_from_db()  # the service moved the claim on: show its new status
-    response = render(request, "reviews/article_detail.html#claim-panel", _panel_context(request, claim, **forms))
+    context = _panel_context(request, claim, **forms)
+    context["refresh_nav"] = changed
+    response = render(request, "reviews/article_detail.html#claim-panel", context)
     if changed:
         trigger_client_event(response, CLAIMS_CHANGED, {"claim": claim.pk})
     return response
