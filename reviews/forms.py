@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.core.validators import URLValidator
+from django.core.validators import RegexValidator, URLValidator
 
 from reviews.models import (
     MAX_COMMENT_LENGTH,
@@ -14,6 +14,7 @@ from reviews.models import (
     Evidence,
     Rating,
     Review,
+    Role,
     Team,
 )
 
@@ -167,7 +168,14 @@ class AssignForm(forms.Form):
 
 
 class ClaimFilterForm(forms.Form):
-    q = forms.CharField(max_length=200, required=False, label="Search")
+    q = forms.CharField(
+        max_length=200,
+        required=False,
+        label="Search",
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": "Quote or article title", "aria-label": "Search"}
+        ),
+    )
     status = forms.ChoiceField(choices=[("", "Any status"), *Claim.Status.choices], required=False)
     category = forms.ModelChoiceField(queryset=Category.objects.none(), required=False, empty_label="Any category")
 
@@ -181,12 +189,6 @@ class ArticleSearchForm(forms.Form):
 
 
 # --- team settings (owners) ----------------------------------------------------------------------
-# Imported here so this block could be appended without touching the imports above; hoist when convenient.
-from django.core.validators import RegexValidator  # noqa: E402
-
-from reviews.models import Role  # noqa: E402
-
-
 class MemberAddForm(forms.Form):
     username = forms.CharField(max_length=150, widget=forms.TextInput(attrs={"autocomplete": "off"}))
     role = forms.ChoiceField(choices=Role.choices, initial=Role.REVIEWER)

@@ -363,7 +363,7 @@ def test_a_category_claims_use_cannot_be_deleted_and_nothing_changes(owner, cate
 # --- services: the rating scale -----------------------------------------------------------------
 
 
-def test_an_owner_adds_and_edits_a_rating_with_a_slug_from_its_label(team, owner):
+def test_an_owner_adds_a_rating_with_a_slug_from_its_label_that_stays_when_it_is_renamed(team, owner):
     added = services.save_rating(user=owner, team=team, label="Satire", value=0, is_scored=False)
     assert (added.slug, added.value, added.is_scored) == ("satire", 0, False)
     assert (last_event().action, last_event().actor, last_event().object_type) == ("create", owner, "reviews.rating")
@@ -371,7 +371,8 @@ def test_an_owner_adds_and_edits_a_rating_with_a_slug_from_its_label(team, owner
     services.save_rating(user=owner, team=team, rating=added, label="Satire or parody", value=-1, is_scored=True)
 
     added.refresh_from_db()
-    assert (added.label, added.slug, added.value, added.is_scored) == ("Satire or parody", "satire-or-parody", -1, True)
+    # The key stays, so verdict colours and exports keyed to it keep working.
+    assert (added.label, added.slug, added.value, added.is_scored) == ("Satire or parody", "satire", -1, True)
     event = last_event()
     assert (event.action, event.actor, event.before["label"], event.after["label"]) == (
         "update",
@@ -712,7 +713,7 @@ def test_adding_editing_and_deleting_a_rating_through_the_page(team, owner, head
         f"/team/ratings/{created.pk}/", {"label": "Parody", "value": "-2", "is_scored": "on"}, **headers
     )
     created.refresh_from_db()
-    assert (created.label, created.slug, created.value, created.is_scored) == ("Parody", "parody", -2, True)
+    assert (created.label, created.slug, created.value, created.is_scored) == ("Parody", "satire", -2, True)
     assert response.status_code == (200 if headers else 302)
 
     response = client.post(f"/team/ratings/{created.pk}/delete/", **headers)
@@ -890,3 +891,13 @@ def test_an_htmx_post_sends_the_token_in_its_header(team, owner, spare_category)
 
     assert response.status_code == 200
     assert not Category.objects.filter(pk=spare_category.pk).exists()
+
+
+def test_renaming_a_rating_to_another_ratings_label_is_refused(team, owner):
+    mixed = Rating.objects.get(team=team, slug="mixed")
+
+    with pytest.raises(services.ActionRefused, match="too close to the existing rating “False”"):
+        services.save_rating(user=owner, team=team, rating=mixed, label="false", value=mixed.value, is_scored=True)
+
+    mixed.refresh_from_db()
+    assert (mixed.label, mixed.slug) == ("Mixed", "mixed")

@@ -14,7 +14,7 @@ import re
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
-from django.db.models import Max, ProtectedError, RestrictedError
+from django.db.models import Max, ProtectedError, Q, RestrictedError
 from django.utils.text import slugify
 
 from reviews.audit import performed_by
@@ -254,8 +254,10 @@ def save_rating(
 ) -> Rating:
     """Add a label to the team's rating scale, or change one (owners only).
 
-    Its key (slug) follows the label and is unique within the team. Higher values are more
-    accurate; unscored labels (such as unverifiable) sit outside the scale's best and worst.
+    Its key (slug) comes from the label when the rating is added and stays when the label is
+    renamed, so verdict colours and exports keyed to it keep working; labels and keys are unique
+    within the team. Higher values are more accurate; unscored labels (such as unverifiable) sit
+    outside the scale's best and worst.
     """
     label, slug = _clean_rating(label, value)
     with transaction.atomic():
@@ -267,7 +269,8 @@ def save_rating(
                 raise ActionRefused("That rating belongs to another team's scale.")
             target = _lock(Rating, rating.pk, "This rating was deleted meanwhile.")
             target.team = team
-        clash = Rating.objects.filter(team=team, slug=slug).exclude(pk=target.pk).first()
+            slug = target.slug
+        clash = Rating.objects.filter(Q(slug=slug) | Q(label__iexact=label), team=team).exclude(pk=target.pk).first()
         if clash is not None:
             raise ActionRefused(f"“{label}” is too close to the existing rating “{clash.label}”; choose another label.")
         target.label, target.slug, target.value, target.is_scored = label, slug, value, bool(is_scored)

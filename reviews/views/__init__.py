@@ -144,6 +144,8 @@ def _reader_context(request: HtmxHttpRequest, article: Article, selected: Claim 
             label, slug = f"Final: {final_label}", final_slug
         elif deciding and status == Claim.Status.DISPUTED:
             label, slug = "Disputed", "disputed"
+        elif deciding and status == Claim.Status.IN_REVIEW and not label:
+            label, slug = "In review", "none"
         marks.append(
             Mark(
                 claim_id=pk,
