@@ -268,6 +268,21 @@ def _panel_response(request: HtmxHttpRequest, claim: Claim, changed: bool = Fals
     return response
 
 
+def _after_claim_change(request: HtmxHttpRequest, claim: Claim, message: str, changed: bool = True) -> HttpResponse:
+    """A change on a claim succeeded: the fresh panel for htmx, else back to the claim with a message."""
+    if request.htmx:
+        return _panel_response(request, claim, changed=changed)
+    messages.success(request, message)
+    return HttpResponseRedirect(_claim_url(claim))
+
+
+def _claim_form_again(request: HtmxHttpRequest, claim: Claim, **forms) -> HttpResponse:
+    """A form on a claim was invalid or refused: show it again with its errors, in the panel or the page."""
+    if request.htmx:
+        return _panel_response(request, claim, **forms)
+    return _full_page_with_forms(request, claim, **forms)
+
+
 def _claim_url(claim: Claim) -> str:
     return reverse("reviews:article-detail", args=[claim.article_id]) + f"?claim={claim.pk}#claim-panel"
 
@@ -385,13 +400,8 @@ def review_save(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         except services.ActionRefused as exc:
             form.add_error(None, str(exc))
         else:
-            if request.htmx:
-                return _panel_response(request, claim, changed=True)
-            messages.success(request, "Verdict submitted." if submitting else "Verdict saved.")
-            return HttpResponseRedirect(_claim_url(claim))
-    if request.htmx:
-        return _panel_response(request, claim, review_form=form)
-    return _full_page_with_forms(request, claim, review_form=form)
+            return _after_claim_change(request, claim, "Verdict submitted." if submitting else "Verdict saved.")
+    return _claim_form_again(request, claim, review_form=form)
 
 
 @login_required
@@ -409,13 +419,8 @@ def evidence_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             except services.ActionRefused as exc:
                 form.add_error(None, str(exc))
             else:
-                if request.htmx:
-                    return _panel_response(request, claim, changed=True)
-                messages.success(request, "Evidence added.")
-                return HttpResponseRedirect(_claim_url(claim))
-    if request.htmx:
-        return _panel_response(request, claim, evidence_form=form)
-    return _full_page_with_forms(request, claim, evidence_form=form)
+                return _after_claim_change(request, claim, "Evidence added.")
+    return _claim_form_again(request, claim, evidence_form=form)
 
 
 @login_required

@@ -17,9 +17,10 @@ from reviews.models import Assignment, Claim, Review
 from reviews.teams import current_membership
 from reviews.views import (
     HtmxHttpRequest,
+    _after_claim_change,
+    _claim_form_again,
     _claim_url,
     _fragment,
-    _full_page_with_forms,
     _get_article_for_user,
     _get_claim_for_user,
     _panel_response,
@@ -62,11 +63,8 @@ def review_decide(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         )
     except services.ActionRefused as exc:
         return _refusal_response(request, claim, exc)
-    if request.htmx:
-        return _panel_response(request, claim, changed=True)
     done = {"approve": "Review approved.", "request_changes": "Changes requested.", "reject": "Review rejected."}
-    messages.success(request, done[data["action"]])
-    return HttpResponseRedirect(_claim_url(claim))
+    return _after_claim_change(request, claim, done[data["action"]])
 
 
 @login_required
@@ -90,13 +88,8 @@ def claim_resolve(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         except services.ActionRefused as exc:
             form.add_error(None, str(exc))
         else:
-            if request.htmx:
-                return _panel_response(request, claim, changed=True)
-            messages.success(request, "The claim's verdict is final.")
-            return HttpResponseRedirect(_claim_url(claim))
-    if request.htmx:
-        return _panel_response(request, claim, resolve_form=form)
-    return _full_page_with_forms(request, claim, resolve_form=form)
+            return _after_claim_change(request, claim, "The claim's verdict is final.")
+    return _claim_form_again(request, claim, resolve_form=form)
 
 
 @login_required
@@ -110,13 +103,8 @@ def comment_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         except services.ActionRefused as exc:
             form.add_error(None, str(exc))
         else:
-            if request.htmx:
-                return _panel_response(request, claim)
-            messages.success(request, "Comment added.")
-            return HttpResponseRedirect(_claim_url(claim))
-    if request.htmx:
-        return _panel_response(request, claim, comment_form=form)
-    return _full_page_with_forms(request, claim, comment_form=form)
+            return _after_claim_change(request, claim, "Comment added.", changed=False)
+    return _claim_form_again(request, claim, comment_form=form)
 
 
 # --- assignments ----------------------------------------------------------------------------------
