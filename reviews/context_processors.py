@@ -16,11 +16,11 @@ def membership(request: HttpRequest) -> dict:
 
 
 def nav_counts(request: HttpRequest) -> dict[str, int]:
-    """How many items wait in my queue and, for moderators, in the moderation queue (two queries at most)."""
+    """How many items wait in my queue and, for moderators, in the moderation queue."""
     current = current_membership(request)
     if current is None:
         return {}
-    counts = {"queue": Assignment.objects.open_for(request.user, current.team_id).count()}
+    counts = {"queue": len(Assignment.objects.open_for(request.user, current.team_id))}
     if current.role in DECIDING_ROLES:
         counts["moderation"] = (
             Review.objects.for_team(current.team_id).awaiting_decision().exclude(reviewer=request.user).count()

@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import connection, models
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, Q
 
 from reviews.audit import Audited
 
@@ -349,25 +349,43 @@ class AssignmentQuerySet(models.QuerySet):
     def for_team(self, team_id: int) -> AssignmentQuerySet:
         return self.filter(team_id=team_id)
 
-    def open_for(self, user, team_id: int) -> AssignmentQuerySet:
-        """The user's assignments in the team that still wait for a submitted review.
+    def open_for(self, user, team_id: int) -> list[Assignment]:
+        """The user's assignments in the team that still wait for a submitted review, oldest first.
 
         A claim assignment is open until the user's review of it is submitted (or decided); an
-        article assignment until they have submitted a review of every claim in it.
+        article assignment while the article has no claims yet or a claim the user has not done.
+        Each comes with `claim_total` and `claims_done` (its article's claims, and those done).
+
+        The navigation counts these on every page, so this is one plain query when the user has
+        no assignments and three otherwise, whatever the number of rows.
         """
-        done_claim = Review.objects.filter(claim=OuterRef("claim"), reviewer=user, state__in=DONE_STATES)
-        annotated = self.filter(team_id=team_id, assignee=user).annotate(
-            claim_total=Count("article__claims", distinct=True),
-            claims_done=Count(
-                "article__claims__reviews",
-                filter=Q(article__claims__reviews__reviewer=user, article__claims__reviews__state__in=DONE_STATES),
-                distinct=True,
-            ),
+        assignments = list(
+            self.filter(team_id=team_id, assignee=user)
+            .select_related("article", "claim", "assigned_by")
+            .order_by("created_at", "id")
         )
-        return annotated.filter(
-            (Q(claim__isnull=False) & ~Exists(done_claim))
-            | (Q(claim__isnull=True) & (Q(claim_total=0) | Q(claims_done__lt=F("claim_total"))))
+        if not assignments:
+            return []
+        article_ids = {a.article_id for a in assignments}
+        claims_of: dict[int, set[int]] = {}
+        for article_id, claim_id in Claim.objects.filter(article_id__in=article_ids).values_list("article_id", "pk"):
+            claims_of.setdefault(article_id, set()).add(claim_id)
+        done = set(
+            Review.objects.filter(reviewer=user, state__in=DONE_STATES, claim__article_id__in=article_ids).values_list(
+                "claim_id", flat=True
+            )
         )
+        still_open = []
+        for assignment in assignments:
+            claims = claims_of.get(assignment.article_id, set())
+            assignment.claim_total, assignment.claims_done = len(claims), len(claims & done)
+            if assignment.claim_id is not None:
+                is_open = assignment.claim_id not in done
+            else:
+                is_open = not claims or assignment.claims_done < len(claims)
+            if is_open:
+                still_open.append(assignment)
+        return still_open
 
 
 class Assignment(Audited):

@@ -169,7 +169,7 @@ def _reader_context(request: HtmxHttpRequest, article: Article, selected: Claim 
         "article_assignments": list(article.assignments.filter(claim=None).select_related("assignee"))
         if deciding
         else None,
-        "article_assign_form": AssignForm(team=article.team, auto_id="article-assign-%s"),
+        "article_assign_form": AssignForm(team=article.team, auto_id="article-assign-%s") if deciding else None,
     }
 
 

@@ -189,11 +189,7 @@ def my_queue(request: HtmxHttpRequest) -> HttpResponse:
     membership = current_membership(request)
     items = []
     if membership is not None:
-        items = list(
-            Assignment.objects.open_for(request.user, membership.team_id)
-            .select_related("article", "claim", "assigned_by")
-            .order_by("created_at", "id")
-        )
+        items = Assignment.objects.open_for(request.user, membership.team_id)
     return render(request, "reviews/queue.html", {"items": items, "membership": membership})
 
 
