@@ -337,10 +337,7 @@ def claim_delete(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     try:
         services.delete_claim(user=request.user, claim=claim)
     except services.ActionRefused as exc:
-        if request.htmx:
-            return _refused(request, claim, str(exc))
-        messages.error(request, str(exc))
-        return HttpResponseRedirect(_claim_url(claim))
+        return _refusal_response(request, claim, exc)
     if request.htmx:
         response = render(request, "reviews/article_detail.html#claim-panel-empty", {"notice": "Claim removed."})
         trigger_client_event(response, CLAIMS_CHANGED, {"claim": None})
@@ -431,14 +428,8 @@ def evidence_delete(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     try:
         services.remove_evidence(user=request.user, evidence=evidence)
     except services.ActionRefused as exc:
-        if request.htmx:
-            return _refused(request, claim, str(exc))
-        messages.error(request, str(exc))
-        return HttpResponseRedirect(_claim_url(claim))
-    if request.htmx:
-        return _panel_response(request, claim, changed=True)
-    messages.success(request, "Evidence removed.")
-    return HttpResponseRedirect(_claim_url(claim))
+        return _refusal_response(request, claim, exc)
+    return _after_claim_change(request, claim, "Evidence removed.")
 
 
 def _full_page_with_forms(request: HtmxHttpRequest, claim: Claim, **forms) -> HttpResponse:
