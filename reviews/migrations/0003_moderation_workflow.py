@@ -3,6 +3,7 @@
 import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
+from django.db.models.functions import Now
 
 
 def backfill_workflow_states(apps, schema_editor):
@@ -10,11 +11,11 @@ def backfill_workflow_states(apps, schema_editor):
     Claim = apps.get_model("reviews", "Claim")
     Review = apps.get_model("reviews", "Review")
     Review.objects.exclude(state="draft").update(submitted_at=models.F("updated_at"))
-    Claim.objects.filter(reviews__isnull=False).update(status="in_review")
+    Claim.objects.filter(reviews__isnull=False).update(status="in_review", status_changed_at=Now())
     for claim in Claim.objects.filter(status="in_review"):
         counted = Review.objects.filter(claim=claim, state__in=["submitted", "approved"], rating__isnull=False)
         if counted.values("rating_id").distinct().count() > 1:
-            Claim.objects.filter(pk=claim.pk).update(status="disputed")
+            Claim.objects.filter(pk=claim.pk).update(status="disputed", status_changed_at=Now())
 
 
 class Migration(migrations.Migration):

@@ -218,7 +218,7 @@ def moderation_queue(request: HtmxHttpRequest) -> HttpResponse:
     )
     items = [("review", review.submitted_at, review) for review in reviews]
     items += [("dispute", claim.status_changed_at, claim) for claim in disputes]
-    items.sort(key=lambda item: (item[1] is None, item[1]))
+    items.sort(key=lambda item: item[1].timestamp() if item[1] else float("inf"))  # undated last
     return render(request, "reviews/moderation.html", {"items": items, "membership": membership})
 
 
