@@ -2,6 +2,7 @@ from django.urls import path
 from django.views.generic import RedirectView
 
 from reviews import views
+from reviews.views import history as history_views
 from reviews.views import moderation, stats
 from reviews.views import team as team_views
 
@@ -30,6 +31,11 @@ urlpatterns = [
     path("assignments/<int:pk>/delete/", moderation.assignment_delete, name="assignment-delete"),
     path("stats/", stats.team_stats, name="stats"),
     path("articles/<int:pk>/stats/", stats.article_stats, name="article-stats"),
+    # history and the team's activity
+    path("articles/<int:pk>/history/", history_views.article_history, name="article-history"),
+    path("claims/<int:pk>/history/", history_views.claim_history, name="claim-history"),
+    path("reviews/<int:pk>/history/", history_views.review_history, name="review-history"),
+    path("activity/", history_views.activity, name="activity"),
     # team settings (owners)
     path("team/", team_views.team_settings, name="team-settings"),
     path("team/members/add/", team_views.member_add, name="team-member-add"),
