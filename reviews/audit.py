@@ -22,9 +22,11 @@ from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models
+from django.db import connection, models
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest, HttpResponse
+
+from reviews.chain import seal
 
 T = TypeVar("T")
 REQUEST_ID_HEADER = "X-Request-ID"
@@ -183,7 +185,7 @@ def _write_event(instance: Audited, action: str, before: dict | None, after: dic
     from reviews.models import AuditEvent
 
     context = current_context()
-    AuditEvent.objects.create(
+    event = AuditEvent(
         actor=context.actor(),
         actor_label=context.actor_label(),
         team_id=context.team_id if context.team_id is not None else instance.audit_team_id(),
@@ -197,6 +199,11 @@ def _write_event(instance: Audited, action: str, before: dict | None, after: dic
         client_address=context.client_address,
         reason=context.reason,
     )
+    if connection.vendor == "postgresql":
+        event.seq = 0  # placeholder: the database's trigger seals the event in the chain
+    else:
+        seal(event)
+    event.save(force_insert=True)
 
 
 def _auto_now_fields(model: type[models.Model]) -> set[str]:

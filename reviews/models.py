@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import connection, models
 from django.db.models import Count, Q
+from django.utils import timezone
 
 from reviews.audit import Audited
 
@@ -471,7 +472,12 @@ class AuditEvent(models.Model):
         UPDATE = "update", "Updated"
         DELETE = "delete", "Deleted"
 
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # The chain (reviews/chain.py): gapless sequence, the previous event's hash and this one's. On
+    # PostgreSQL the database fills them in whatever the insert says; on SQLite reviews.audit seals.
+    seq = models.BigIntegerField(unique=True, editable=False)
+    prev_hash = models.CharField(max_length=64, editable=False)
+    hash = models.CharField(max_length=64, editable=False)
+    at = models.DateTimeField(default=timezone.now, db_index=True, editable=False)
     # No database constraint and no cascade: deleting a user or a team never touches audit rows.
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
