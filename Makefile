@@ -41,12 +41,14 @@ lint: $(VENV)/.deps-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-# Reader page speed on PostgreSQL: 300 claims with reviews, server time and query count.
+# On PostgreSQL: reader page speed (300 claims with reviews, server time and query count), then what the
+# audit trail costs (a verdict save with and without its event; verification rate on 100,000 events).
 # Everything it creates is rolled back; the database only needs to exist and be migrated.
 bench: $(VENV)/.deps-dev
 	@if [ -z "$$DATABASE_URL" ]; then createdb -h 127.0.0.1 -U postgres factcheck 2>/dev/null || true; fi
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} DEBUG=1 $(BIN)/python manage.py migrate --noinput -v0
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} DEBUG=1 $(BIN)/python manage.py benchmark_reader
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} DEBUG=1 $(BIN)/python manage.py benchmark_audit
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache

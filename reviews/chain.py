@@ -154,3 +154,36 @@ def head() -> tuple[int, str]:
 
     last = AuditEvent.objects.order_by("-seq").values_list("seq", "hash").first()
     return last if last else (0, GENESIS)
+
+
+def export(since: datetime | None = None, until: datetime | None = None) -> Iterator[dict]:
+    """Every event with `since <= at < until`, in sequence order, with its chain fields and canonical text.
+
+    Each line of an export checks on its own: sha256(canonical) == hash, and the canonical text is
+    the JSON array of the line's own fields; consecutive lines link by prev_hash.
+    """
+    from reviews.models import AuditEvent
+
+    events = AuditEvent.objects.order_by("seq")
+    if since is not None:
+        events = events.filter(at__gte=since)
+    if until is not None:
+        events = events.filter(at__lt=until)
+    last = 0
+    while True:
+        chunk = list(events.filter(seq__gt=last).values(*_FIELDS, "hash")[:CHUNK])
+        if not chunk:
+            return
+        texts = {}
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"SELECT seq, {PG_CANONICAL} FROM reviews_auditevent WHERE seq >= %s AND seq <= %s",
+                    [chunk[0]["seq"], chunk[-1]["seq"]],
+                )
+                texts = dict(cursor.fetchall())
+        for event in chunk:
+            event["canonical"] = texts.get(event["seq"]) or python_canonical(event)
+            event["at"] = utc_text(event["at"])
+            yield event
+        last = chunk[-1]["seq"]
