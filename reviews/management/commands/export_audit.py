@@ -1,5 +1,4 @@
 import json
-import sys
 from datetime import UTC, date, datetime, time, timedelta
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -32,7 +31,7 @@ class Command(BaseCommand):
         if start and end and start >= end:
             raise CommandError("--since is after --until")
         try:
-            stream = open(output, "w", encoding="utf-8") if output else sys.stdout  # noqa: SIM115
+            stream = open(output, "w", encoding="utf-8") if output else self.stdout  # noqa: SIM115
         except OSError as exc:
             raise CommandError(f"cannot write {output}: {exc.strerror}") from None
         count = 0
