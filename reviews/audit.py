@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextvars
 import functools
+import ipaddress
 import json
 import re
 import uuid
@@ -52,9 +53,9 @@ class AuditContext:
     def actor_label(self) -> str:
         user = self.actor()
         if user is not None:
-            return f"user:{user.get_username()}"
+            return f"user:{user.get_username()}"[:150]
         if self.system:
-            return f"system:{self.system}"
+            return f"system:{self.system}"[:150]
         return "system:unattributed"
 
 
@@ -127,6 +128,14 @@ def audit_reason(reason: str) -> Iterator[AuditContext]:
         yield context
 
 
+def _client_address(remote_addr: str | None) -> str | None:
+    """The address as the database will store it (IPv6 compressed), so that what is sealed is what is kept."""
+    try:
+        return ipaddress.ip_address(remote_addr or "").compressed
+    except ValueError:
+        return None
+
+
 class AuditContextMiddleware:
     """Make the request the audit context, and give every request an id echoed in the response."""
 
@@ -138,7 +147,7 @@ class AuditContextMiddleware:
         request_id = incoming if _REQUEST_ID_RE.match(incoming) else uuid.uuid4().hex
         request.request_id = request_id  # type: ignore[attr-defined]
         context = AuditContext(
-            request=request, request_id=request_id, client_address=request.META.get("REMOTE_ADDR") or None
+            request=request, request_id=request_id, client_address=_client_address(request.META.get("REMOTE_ADDR"))
         )
         with _using(context):
             response = self.get_response(request)

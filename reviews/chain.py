@@ -119,7 +119,7 @@ class Verdict:
 
 def parse_checkpoint(text: str) -> tuple[int, str]:
     seq, _, value = text.partition(":")
-    if not (seq.isdigit() and len(value) == 64 and all(c in "0123456789abcdef" for c in value)):
+    if not (seq.isascii() and seq.isdigit() and len(value) == 64 and all(c in "0123456789abcdef" for c in value)):
         raise ValueError("a checkpoint is SEQ:HASH, e.g. 1042:<64 hex digits>, as audit_checkpoint prints it")
     return int(seq), value
 

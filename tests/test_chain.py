@@ -2,8 +2,8 @@
 
 Tampering is done the way an attacker with the database superuser's rights would do it: switch the
 guard triggers off, change rows with SQL, switch them on again (`tampered`). The test transaction
-rolls all of it back, trigger switches included. The last test runs the same story on SQLite, in a
-subprocess with its own database file.
+rolls all of it back, trigger switches included. The SQLite tests run manage.py in a subprocess
+with a database file of their own.
 """
 
 import os
@@ -11,6 +11,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from io import StringIO
@@ -19,11 +20,13 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
+from django.http import HttpResponse
 
 from reviews import chain, services
+from reviews.audit import AuditContextMiddleware, system_actor
 from reviews.chain import GENESIS, PG_CANONICAL, digest
 from reviews.models import AuditEvent, Claim, Comment, Evidence, Review
-from tests.conftest import EVIDENCE_URL, SENTENCE, span_of
+from tests.conftest import EVIDENCE_URL, seed_bytes
 
 ROOT = Path(__file__).resolve().parent.parent
 TIMEOUT = 60  # seconds, for threads and subprocesses: generous, each step takes far less
@@ -399,21 +402,24 @@ def test_a_role_with_every_privilege_on_the_table_cannot_truncate_it_or_switch_i
 
 THREADS = 4
 CALLS = 10
-OTHER_SENTENCES = [
-    "This is the heartbreaking scene in which a group of tearful Russian soldiers apologized",
-    "Russian Soldiers Urged Russia To Stop the Violence in Ukraine",
-    "They were given the chance to talk with journalists from the Interfax Ukraine News Agency",
-]
+HOLD = 0.02  # seconds each writer's transaction stays open after writing its event
 
 
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_writers_extend_one_gapless_chain(article, category, owner, moderator, reviewer, reviewer2):
+def test_concurrent_writers_extend_one_gapless_chain(team, category, owner, moderator, reviewer, reviewer2):
+    # One claim in each of four articles: a claim's lock also locks its article's row (the query
+    # joins it), so writers on claims of one article would take turns before reaching the chain.
     people = [owner, moderator, reviewer, reviewer2]
     claims = []
-    for sentence in [SENTENCE, *OTHER_SENTENCES]:
-        start, end = span_of(article, sentence)
-        claims.append(services.tag_claim(user=reviewer, article=article, start=start, end=end, category=category))
+    with system_actor("tests"):
+        for prefix in ("001", "002", "003", "004"):
+            article = services.import_article(team=team, data=seed_bytes(prefix), source=f"{prefix}.txt").article
+            first_line = article.body.splitlines()[0]
+            claims.append(
+                services.tag_claim(user=reviewer, article=article, start=0, end=len(first_line), category=category)
+            )
     claims = list(Claim.objects.select_related("article__team").filter(pk__in=[c.pk for c in claims]))
+    assert len({claim.article_id for claim in claims}) == THREADS
     events_before = AuditEvent.objects.count()
     start_together = threading.Barrier(THREADS)
     errors: list[BaseException] = []
@@ -422,7 +428,10 @@ def test_concurrent_writers_extend_one_gapless_chain(article, category, owner, m
         try:
             start_together.wait(TIMEOUT)
             for number in range(CALLS):
-                services.add_comment(user=person, claim=claim, body=f"{person.username}'s note {number}")
+                # A slow request: its transaction stays open a moment after its event was written.
+                with transaction.atomic():
+                    services.add_comment(user=person, claim=claim, body=f"{person.username}'s note {number}")
+                    time.sleep(HOLD)
         except BaseException as exc:  # reported to the test, which asserts on it
             errors.append(exc)
         finally:
@@ -462,6 +471,14 @@ def manage(database: Path, *args: str) -> subprocess.CompletedProcess:
         capture_output=True,
         text=True,
         timeout=TIMEOUT * 5,
+    )
+
+
+def run_python(database: Path, code: str) -> subprocess.CompletedProcess:
+    environment = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DEBUG", "SECRET_KEY")}
+    environment.update(DATABASE_URL=f"sqlite:///{database}", DEBUG="1", DJANGO_SETTINGS_MODULE="factcheck.settings")
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=TIMEOUT
     )
 
 
@@ -505,3 +522,48 @@ def test_on_sqlite_the_application_seals_the_chain_and_triggers_refuse_changes(t
     result = manage(database, "verify_audit")
     assert result.returncode == 1
     assert f"audit trail broken at event {target}: its content does not match its hash" in result.stderr
+
+
+# A valid address as a client or proxy may write it; the database stores it as 2001:db8::1.
+UNCOMPRESSED_IPV6 = "2001:0DB8:0000:0000:0000:0000:0000:0001"
+
+
+def test_an_event_from_a_request_with_an_uncompressed_ipv6_address_verifies(claim, moderator, rf):
+    def view(request):
+        services.add_comment(user=moderator, claim=claim, body="Sent over IPv6.")
+        return HttpResponse()
+
+    AuditContextMiddleware(view)(rf.post("/", REMOTE_ADDR=UNCOMPRESSED_IPV6))
+
+    assert AuditEvent.objects.get(object_type="reviews.comment").client_address == "2001:db8::1"
+    verdict = chain.verify()
+    assert verdict.ok, verdict.problem
+
+
+def test_on_sqlite_an_event_from_a_request_with_an_uncompressed_ipv6_address_verifies(tmp_path):
+    database = tmp_path / "db.sqlite3"
+    result = manage(database, "migrate", "--noinput")
+    assert result.returncode == 0, result.stderr
+    code = f"""
+import django
+django.setup()
+from django.http import HttpResponse
+from django.test import RequestFactory
+from reviews import services
+from reviews.audit import AuditContextMiddleware
+from reviews.models import AuditEvent
+
+def view(request):
+    services.create_team(name="Desk", slug="desk")
+    return HttpResponse()
+
+AuditContextMiddleware(view)(RequestFactory().post("/", REMOTE_ADDR={UNCOMPRESSED_IPV6!r}))
+print(sorted(set(AuditEvent.objects.values_list("client_address", flat=True))))
+"""
+    result = run_python(database, code)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "['2001:db8::1']"
+
+    result = manage(database, "verify_audit")
+    assert result.returncode == 0, result.stderr
+    assert "audit trail intact" in result.stdout

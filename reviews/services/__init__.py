@@ -363,7 +363,8 @@ EDITABLE_STATES = (Review.State.DRAFT, Review.State.CHANGES_REQUESTED)
 
 def _lock(model: type, pk: int, gone: str):
     """The row, locked until the transaction ends; ActionRefused(gone) if it no longer exists."""
-    locked = model.objects.select_for_update().filter(pk=pk).first()
+    # No ordering: a default ordering through a relation (Claim orders by article) would lock that row too.
+    locked = model.objects.select_for_update().filter(pk=pk).order_by().first()
     if locked is None:
         raise ActionRefused(gone)
     return locked

@@ -17,7 +17,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, checkpoint: str | None, verbosity: int, **options) -> None:
         point = None
-        if checkpoint:
+        if checkpoint is not None:  # an empty --checkpoint is a mistake, not no checkpoint
             try:
                 point = chain.parse_checkpoint(checkpoint.strip())
             except ValueError as exc:
