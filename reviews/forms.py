@@ -129,7 +129,7 @@ class DecisionForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2, "placeholder": "Reason (needed to reject or send back)"}),
     )
-    version = forms.IntegerField(min_value=0, required=False, widget=forms.HiddenInput)
+    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
 
 
 class ResolveForm(forms.Form):
@@ -141,7 +141,7 @@ class ResolveForm(forms.Form):
     reason = forms.CharField(
         max_length=MAX_REASON_LENGTH, widget=forms.Textarea(attrs={"rows": 2, "placeholder": "Why this verdict?"})
     )
-    version = forms.IntegerField(min_value=0, required=False, widget=forms.HiddenInput)
+    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
 
     def __init__(self, *args, team: Team, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -100,7 +100,8 @@ def claim_events(claim: Claim, blind_for=None) -> models.QuerySet:
     own = Q(object_type="reviews.claim", object_id=str(claim.pk))
     if blind_for is not None:
         own &= ~(Q(action=AuditEvent.Action.UPDATE) & Q(after__has_key="status")) | Q(actor_id=blind_for.pk)
-    parts = ("reviews.comment", "reviews.assignment")
+    # Assignments show only to moderators in the panel; a blind reviewer would learn who else reviews.
+    parts = ("reviews.comment",) if blind_for is not None else ("reviews.comment", "reviews.assignment")
     part_ids = AuditEvent.objects.filter(
         Q(after__claim_id=claim.pk) | Q(before__claim_id=claim.pk), object_type__in=parts
     ).values("object_id")
@@ -141,7 +142,7 @@ def team_events(
         events = events.filter(object_type=object_type)
     if date_from:
         events = events.filter(at__gte=_start_of(date_from))
-    if date_to:
+    if date_to and date_to < datetime.date.max:  # the last representable day leaves nothing out
         events = events.filter(at__lt=_start_of(date_to + datetime.timedelta(days=1)))
     return _newest_first(events)
 

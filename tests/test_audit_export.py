@@ -105,3 +105,9 @@ def test_the_audit_benchmark_reports_both_medians_and_a_verified_chain_and_leave
     assert "(200 generated)" in report
     assert "chain intact" in report
     assert (AuditEvent.objects.count(), Review.objects.count()) == before
+
+
+def test_events_are_dated_when_the_database_seals_them_so_seq_order_is_time_order(trail):
+    moments = list(trail.values_list("at", flat=True))
+
+    assert moments == sorted(moments)

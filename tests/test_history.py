@@ -380,3 +380,24 @@ def test_the_activity_feed_query_count_does_not_grow_with_its_rows(busy_claim, r
     many = count_queries(client, "/activity/")
 
     assert few == many
+
+
+def test_a_blind_reviewer_does_not_learn_from_the_claim_history_who_else_is_assigned(
+    article, claim, moderator, reviewer, reviewer2
+):
+    workflow.assign(user=moderator, article=article, claim=claim, assignee=reviewer2)
+    workflow.add_comment(user=moderator, claim=claim, body="Both of you, please.")
+
+    blind = client_for(reviewer).get(f"/claims/{claim.pk}/history/").content.decode()
+    deciding = client_for(moderator).get(f"/claims/{claim.pk}/history/").content.decode()
+
+    assert "Both of you, please." in blind
+    assert "added an assignment" not in blind
+    assert "added an assignment" in deciding
+
+
+def test_the_activity_feed_takes_the_last_representable_day(moderator, review):
+    response = client_for(moderator).get("/activity/?date_to=9999-12-31")
+
+    assert response.status_code == 200
+    assert "added a verdict" in response.content.decode()

@@ -722,7 +722,9 @@ def test_the_resolve_page_says_why_a_claim_cannot_be_resolved(
     before, events_before = claim_row(claim), AuditEvent.objects.count()
 
     response = client_for(user).post(
-        f"/claims/{claim.pk}/resolve/", {"rating": rating_false.pk, "reason": "Because.", "version": ""}, **headers
+        f"/claims/{claim.pk}/resolve/",
+        {"rating": rating_false.pk, "reason": "Because.", "version": claim.version},
+        **headers,
     )
 
     assert response.status_code == 200
@@ -801,25 +803,38 @@ def test_the_final_verdict_shows_in_the_reader_the_claim_table_and_the_admin(
     assert '<td class="field-decided_by nowrap">mona</td>' in admin_page
 
 
-def test_the_admin_approve_action_applies_the_four_eyes_rule(ada, superuser, reviewer, claim, rating_false):
+def test_the_admin_approve_action_applies_the_four_eyes_rule(ada, superuser, reviewer, category, claim, rating_false):
     ritas = verdict(reviewer, claim, rating_false)
     adas = verdict(superuser, claim, rating_false)
     before, events_before = review_row(adas), AuditEvent.objects.count()
 
-    refused_post = ada.post(
-        "/admin/reviews/review/", {"action": "approve_selected", "_selected_action": [adas.pk, ritas.pk]}
+    own = follow(ada, ada.post("/admin/reviews/review/", {"action": "approve_selected", "_selected_action": [adas.pk]}))
+    # Having given a verdict on the claim, ada decides none of its reviews: another moderator must.
+    other = follow(
+        ada, ada.post("/admin/reviews/review/", {"action": "approve_selected", "_selected_action": [ritas.pk]})
     )
 
-    assert "Nothing was changed: " + FOUR_EYES in follow(ada, refused_post)
+    assert "Nothing was changed: " + FOUR_EYES in own
+    assert "Nothing was changed: Four-eyes rule: you gave a verdict on this claim yourself" in other
     assert review_row(adas) == before
-    assert Review.objects.get(pk=ritas.pk).state == "submitted", "all or nothing"
+    assert Review.objects.get(pk=ritas.pk).state == "submitted"
     assert AuditEvent.objects.count() == events_before
 
-    approved = ada.post("/admin/reviews/review/", {"action": "approve_selected", "_selected_action": [ritas.pk]})
+    start, end = span_of(claim.article, OTHER_SENTENCE)
+    second = services.tag_claim(user=reviewer, article=claim.article, start=start, end=end, category=category)
+    ritas_second = verdict(reviewer, second, rating_false)
+    both = ada.post(
+        "/admin/reviews/review/", {"action": "approve_selected", "_selected_action": [ritas_second.pk, ritas.pk]}
+    )
+
+    assert "Nothing was changed: " in follow(ada, both)
+    assert Review.objects.get(pk=ritas_second.pk).state == "submitted", "all or nothing"
+
+    approved = ada.post("/admin/reviews/review/", {"action": "approve_selected", "_selected_action": [ritas_second.pk]})
 
     assert "Approved 1 reviews." in follow(ada, approved)
-    assert Review.objects.get(pk=ritas.pk).state == "approved"
-    assert events_of(ritas)[-1].actor == superuser
+    assert Review.objects.get(pk=ritas_second.pk).state == "approved"
+    assert events_of(ritas_second)[-1].actor == superuser
 
 
 # --- blind review -------------------------------------------------------------------------------
@@ -1395,3 +1410,19 @@ def test_a_moderators_own_submitted_verdict_is_not_in_their_moderation_queue(cla
     assert nav_count(own_page, "nav-moderation-count") == 0
     assert "by mona" in other_page
     assert nav_count(other_page, "nav-moderation-count") == 1
+
+
+def test_a_moderator_with_a_verdict_of_their_own_decides_no_review_on_that_claim(
+    claim, reviewer, reviewer2, moderator, rating_false, rating_mixed
+):
+    ritas = submitted(reviewer, claim, rating_false)
+    submitted(reviewer2, claim, rating_mixed)
+    submitted(moderator, claim, rating_false)
+    before = (claim_row(claim), review_row(ritas), AuditEvent.objects.count())
+
+    with pytest.raises(services.ActionRefused, match="you gave a verdict on this claim yourself"):
+        services.decide_review(user=moderator, review=ritas, action="approve")
+    panel = client_for(moderator).get(f"/claims/{claim.pk}/", **HTMX).content.decode()
+
+    assert (claim_row(claim), review_row(ritas), AuditEvent.objects.count()) == before
+    assert 'value="approve"' not in panel

@@ -34,6 +34,8 @@ DECLARE
 BEGIN
     -- One writer at a time extends the chain; the lock lasts until the writer's transaction ends.
     PERFORM pg_advisory_xact_lock(hashtext('reviews_auditevent_chain'));
+    -- Dated when sealed: the order of seq is then the order of time, so a date range is a seq range.
+    NEW.at := clock_timestamp();
     SELECT seq, hash INTO last_seq, last_hash FROM reviews_auditevent ORDER BY seq DESC LIMIT 1;
     IF last_seq IS NULL THEN
         last_seq := 0;

@@ -205,6 +205,9 @@ def delete_article(*, user: AbstractBaseUser, article: Article) -> None:
     with transaction.atomic():
         _require_member(user, article.team, Role.OWNER)
         locked = _lock(Article, article.pk, "This article was already deleted.")
+        # Claims before their reviews, as every workflow step locks them: the cascade then never
+        # meets a verdict being saved halfway, and no new verdict can start meanwhile.
+        list(Claim.objects.select_for_update().filter(article=locked).order_by("pk").values_list("pk", flat=True))
         with within_team(locked.team_id):
             locked.delete()
 
@@ -325,7 +328,7 @@ def save_review(
     with transaction.atomic():
         locked_claim = _lock(Claim, claim.pk, "This claim was removed meanwhile.")
         locked_claim.article = claim.article
-        review = Review.objects.select_for_update().filter(claim=claim, reviewer=user).first()
+        review = Review.objects.select_for_update().filter(claim=claim, reviewer=user).order_by().first()
         if review is None:
             if expected_version:  # the form showed a review that is gone
                 raise ActionRefused("Your review was removed meanwhile; reload to start again.")

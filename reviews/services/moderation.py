@@ -50,9 +50,12 @@ _DONE = {"submit": "submitted", "approve": "approved", "request_changes": "sent 
 DECISIONS = ("approve", "request_changes", "reject")
 
 
-def can_decide(user: AbstractBaseUser, role: str | None, review: Review) -> bool:
-    """Whether the user may approve, reject or send back this review: a moderator or owner, never its author."""
-    return role in DECIDING_ROLES and review.reviewer_id != user.pk and review.state == State.SUBMITTED
+def can_decide(user: AbstractBaseUser, role: str | None, review: Review, reviewed_it: bool) -> bool:
+    """Whether the user may approve, reject or send back this review: a moderator or owner who has not
+    submitted a verdict on the same claim (`reviewed_it`), and never on their own review."""
+    return (
+        role in DECIDING_ROLES and not reviewed_it and review.reviewer_id != user.pk and review.state == State.SUBMITTED
+    )
 
 
 def has_submitted(user: AbstractBaseUser, claim: Claim) -> bool:
@@ -164,6 +167,10 @@ def decide_review(
         _require_member(user, claim.article.team, *DECIDING_ROLES)
         if locked.reviewer_id == user.pk:
             raise ActionRefused("Four-eyes rule: nobody decides on their own review; another moderator must.")
+        if Review.objects.filter(claim=claim, reviewer=user, submitted_at__isnull=False).exists():
+            raise ActionRefused(
+                "Four-eyes rule: you gave a verdict on this claim yourself; another moderator must decide on it."
+            )
         _check_version(locked, expected_version, "This review")
         if action == "approve" and claim.status == Claim.Status.FINAL and claim.final_rating_id != locked.rating_id:
             raise ActionRefused(
@@ -240,6 +247,8 @@ def assign(
     name = assignee.get_username()
     with transaction.atomic():
         _lock(Article, article.pk, "This article was deleted meanwhile.")
+        if claim is not None:
+            _lock(Claim, claim.pk, "This claim was removed meanwhile.")
         if Assignment.objects.filter(article=article, claim=claim, assignee=assignee).exists():
             raise ActionRefused(f"{name} is already assigned to this {'claim' if claim else 'article'}.")
         try:

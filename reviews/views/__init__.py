@@ -221,9 +221,9 @@ def _panel_context(
             .prefetch_related("evidence")
             .order_by("submitted_at", "id")
         )
-        for other in others:
-            other.decidable = workflow.can_decide(user, role, other)
     submitted_mine = review is not None and review.submitted_at is not None
+    for other in others:
+        other.decidable = workflow.can_decide(user, role, other, reviewed_it=submitted_mine)
     status = claim.status
     if not sees_others and status == Claim.Status.DISPUTED:
         status = Claim.Status.IN_REVIEW  # "disputed" alone would tell a blind reviewer that others disagree

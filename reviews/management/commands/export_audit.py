@@ -27,7 +27,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, since: str | None, until: str | None, output: str | None, **options) -> None:
         start = datetime.combine(_day(since), time.min, UTC) if since else None
-        end = datetime.combine(_day(until) + timedelta(days=1), time.min, UTC) if until else None
+        last = _day(until) if until else None
+        end = datetime.combine(last + timedelta(days=1), time.min, UTC) if last and last < date.max else None
         if start and end and start >= end:
             raise CommandError("--since is after --until")
         try:
