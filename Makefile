@@ -25,6 +25,8 @@ install-dev: $(VENV)/.deps-dev
 
 run: $(VENV)/.deps-run
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --noinput
+	@case "$$DATABASE_URL" in postgres*) DEBUG=$${DEBUG:-1} $(BIN)/python manage.py setup_db_roles \
+	  || echo "Database roles not set up (that needs a superuser); see README, Audit trail.";; esac
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py load_demo
 	@echo "Serving http://127.0.0.1:8000 (Ctrl-C stops it)"
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py runserver 127.0.0.1:8000
