@@ -23,8 +23,8 @@ from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connection, models
-from django.db.models.signals import post_delete, post_save
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models, router, transaction
+from django.db.models.signals import post_delete, post_save, pre_delete
 from django.http import HttpRequest, HttpResponse
 
 from reviews.chain import seal
@@ -155,6 +155,42 @@ class AuditContextMiddleware:
         return response
 
 
+APP_WRITE_SQL = "SELECT set_config('factcheck.app_write', %s, true)"
+
+
+@contextmanager
+def app_write(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
+    """Mark the writes in this block as recorded by the application (PostgreSQL; a no-op elsewhere).
+
+    The database records every other write to an audited table itself (migration 0005). The mark
+    is transaction-local, so it ends with the transaction whatever happens; nested blocks share it.
+    """
+    conn = connections[using]
+    if conn.vendor != "postgresql":
+        yield
+        return
+    depth = getattr(conn, "_audit_app_writes", 0)
+    with transaction.atomic(using=using, savepoint=False):
+        if depth == 0:
+            with conn.cursor() as cursor:
+                cursor.execute(APP_WRITE_SQL, ["on"])
+        conn._audit_app_writes = depth + 1
+        try:
+            yield
+        finally:
+            conn._audit_app_writes = depth
+        if depth == 0:
+            with conn.cursor() as cursor:
+                cursor.execute(APP_WRITE_SQL, [""])
+
+
+class AuditedQuerySet(models.QuerySet):
+    def delete(self):
+        # A queryset delete sends post_delete for every row, so the application records them.
+        with app_write(self.db):
+            return super().delete()
+
+
 class Audited(models.Model):
     """Base for models whose every change is written to the audit trail.
 
@@ -164,6 +200,14 @@ class Audited(models.Model):
 
     class Meta:
         abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        with app_write(kwargs.get("using") or router.db_for_write(type(self), instance=self)):
+            super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        with app_write(kwargs.get("using") or router.db_for_write(type(self), instance=self)):
+            return super().delete(*args, **kwargs)
 
     @classmethod
     def from_db(cls, db, field_names, values):
@@ -246,8 +290,20 @@ def _on_delete(sender, instance: Audited, **kwargs) -> None:
     _write_event(instance, "delete", instance.audit_values(), None)
 
 
+def _cascade_from_outside(sender, instance, using, **kwargs) -> None:
+    """Deleting a team or a user cascades into audited rows, whose post_delete events the application writes."""
+    conn = connections[using]
+    if conn.vendor == "postgresql" and not getattr(conn, "_audit_app_writes", 0):
+        with conn.cursor() as cursor:
+            cursor.execute(APP_WRITE_SQL, ["on"])  # until the deleting transaction ends
+
+
 def connect_audited_models() -> None:
     from django.apps import apps
+    from django.contrib.auth import get_user_model
+
+    for model in (apps.get_model("reviews", "Team"), get_user_model()):
+        pre_delete.connect(_cascade_from_outside, sender=model, dispatch_uid=f"audit-cascade-{model._meta.label}")
 
     for model in apps.get_app_config("reviews").get_models():
         if issubclass(model, Audited):

@@ -13,7 +13,7 @@ from django.db import connection, models
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from reviews.audit import Audited
+from reviews.audit import Audited, AuditedQuerySet
 
 PREFIX_SUFFIX_LENGTH = 32
 MAX_RATIONALE_LENGTH = 10_000
@@ -40,7 +40,7 @@ class Team(models.Model):
         return self.name
 
 
-class MembershipQuerySet(models.QuerySet):
+class MembershipQuerySet(AuditedQuerySet):
     def for_user(self, user) -> MembershipQuerySet:
         return self.filter(user=user).select_related("team")
 
@@ -86,6 +86,8 @@ class Category(Audited):
     description = models.CharField(max_length=300, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
 
+    objects = AuditedQuerySet.as_manager()
+
     class Meta:
         constraints = [models.UniqueConstraint(fields=["team", "slug"], name="category_unique_team_slug")]
         ordering = ["team", "position", "name"]
@@ -105,6 +107,8 @@ class Rating(Audited):
     is_scored = models.BooleanField(
         default=True, help_text="Unscored labels (e.g. unverifiable) sit outside best/worst rating"
     )
+
+    objects = AuditedQuerySet.as_manager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["team", "slug"], name="rating_unique_team_slug")]
@@ -130,7 +134,7 @@ class Rating(Audited):
         return rating
 
 
-class ArticleQuerySet(models.QuerySet):
+class ArticleQuerySet(AuditedQuerySet):
     def for_user(self, user) -> ArticleQuerySet:
         return self.filter(team__memberships__user=user)
 
@@ -185,7 +189,7 @@ class Article(Audited):
         return self.title
 
 
-class ClaimQuerySet(models.QuerySet):
+class ClaimQuerySet(AuditedQuerySet):
     def for_user(self, user) -> ClaimQuerySet:
         return self.filter(article__team__memberships__user=user)
 
@@ -254,7 +258,7 @@ class Claim(Audited):
         return f"“{quote}”"
 
 
-class ReviewQuerySet(models.QuerySet):
+class ReviewQuerySet(AuditedQuerySet):
     def for_team(self, team_id: int) -> ReviewQuerySet:
         return self.filter(claim__article__team_id=team_id)
 
@@ -326,6 +330,8 @@ class Evidence(Audited):
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     added_at = models.DateTimeField(auto_now_add=True)
 
+    objects = AuditedQuerySet.as_manager()
+
     class Meta:
         ordering = ["review", "added_at", "id"]
         verbose_name_plural = "evidence"
@@ -346,7 +352,7 @@ COUNTED_STATES = (Review.State.SUBMITTED, Review.State.APPROVED)
 DONE_STATES = (Review.State.SUBMITTED, Review.State.APPROVED, Review.State.REJECTED)
 
 
-class AssignmentQuerySet(models.QuerySet):
+class AssignmentQuerySet(AuditedQuerySet):
     def for_team(self, team_id: int) -> AssignmentQuerySet:
         return self.filter(team_id=team_id)
 
@@ -426,6 +432,8 @@ class Comment(Audited):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     body = models.TextField()
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AuditedQuerySet.as_manager()
 
     class Meta:
         ordering = ["claim", "created_at", "id"]
