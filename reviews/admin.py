@@ -16,6 +16,7 @@ from reviews import services
 from reviews.audit import within_team
 from reviews.forms import EvidenceForm
 from reviews.models import (
+    DECIDING_ROLES,
     Article,
     Assignment,
     AuditEvent,
@@ -30,8 +31,6 @@ from reviews.models import (
     Role,
     Team,
 )
-
-DECIDING_ROLES = [Role.MODERATOR, Role.OWNER]
 
 EVIDENCE_FIELDS = ["url", "document_ref", "excerpt", "stance"]
 

@@ -1,9 +1,8 @@
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
-from reviews.models import Assignment, Claim, Review
-from reviews.services import DECIDING_ROLES
-from reviews.teams import current_membership, user_memberships
+from reviews.models import Claim, Review
+from reviews.teams import current_membership, my_open_assignments, user_memberships
 
 
 def membership(request: HttpRequest) -> dict:
@@ -20,8 +19,8 @@ def nav_counts(request: HttpRequest) -> dict[str, int]:
     current = current_membership(request)
     if current is None:
         return {}
-    counts = {"queue": len(Assignment.objects.open_for(request.user, current.team_id))}
-    if current.role in DECIDING_ROLES:
+    counts = {"queue": len(my_open_assignments(request))}
+    if current.decides:
         counts["moderation"] = (
             Review.objects.for_team(current.team_id).awaiting_decision().exclude(reviewer=request.user).count()
             + Claim.objects.for_team(current.team_id).disputed().count()

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.formats import date_format
 
-from reviews.models import Article, AuditEvent, Claim, Review
+from reviews.models import Article, AuditEvent, Claim, Review, status_changes_by_others
 
 SHORT_TEXT = 80
 
@@ -99,7 +99,7 @@ def claim_events(claim: Claim, blind_for=None) -> models.QuerySet:
     """
     own = Q(object_type="reviews.claim", object_id=str(claim.pk))
     if blind_for is not None:
-        own &= ~(Q(action=AuditEvent.Action.UPDATE) & Q(after__has_key="status")) | Q(actor_id=blind_for.pk)
+        own &= ~status_changes_by_others(blind_for)
     # Assignments show only to moderators in the panel; a blind reviewer would learn who else reviews.
     parts = ("reviews.comment",) if blind_for is not None else ("reviews.comment", "reviews.assignment")
     part_ids = AuditEvent.objects.filter(

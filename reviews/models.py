@@ -28,6 +28,10 @@ class Role(models.TextChoices):
     OWNER = "owner", "Owner"
 
 
+# Who decides on verdicts, assigns work and sees every reviewer's verdict.
+DECIDING_ROLES = (Role.MODERATOR, Role.OWNER)
+
+
 class Team(models.Model):
     name = models.CharField(max_length=100)
     slug = models.SlugField(max_length=50, unique=True)
@@ -56,6 +60,10 @@ class Membership(Audited):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "team"], name="membership_unique_user_team")]
         ordering = ["team__name", "user__username"]
+
+    @property
+    def decides(self) -> bool:
+        return self.role in DECIDING_ROLES
 
     def __str__(self) -> str:
         return f"{self.user} in {self.team} ({self.get_role_display()})"
@@ -446,6 +454,12 @@ class Comment(Audited):
         return text if len(text) <= 60 else text[:59] + "…"
 
 
+def status_changes_by_others(user) -> Q:
+    """Claim status changes someone else caused: a reviewer who has not submitted yet must not see
+    them, since they tell who reviewed the claim and whether the verdicts disagree."""
+    return Q(action=AuditEvent.Action.UPDATE, after__has_key="status") & ~Q(actor_id=user.pk)
+
+
 class AuditEventQuerySet(models.QuerySet):
     def for_object(self, obj: models.Model) -> AuditEventQuerySet:
         return self.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk))
@@ -458,7 +472,7 @@ class AuditEventQuerySet(models.QuerySet):
         """
         wanted = Q(object_type="reviews.claim", object_id=str(claim.pk))
         if blind_for is not None:
-            wanted &= ~(Q(action=AuditEvent.Action.UPDATE) & Q(after__has_key="status")) | Q(actor_id=blind_for.pk)
+            wanted &= ~status_changes_by_others(blind_for)
         if review is not None:
             wanted |= Q(object_type="reviews.review", object_id=str(review.pk))
             # Updates record only changed fields, so evidence is found by the review its creation names.

@@ -17,6 +17,7 @@ from django.utils import timezone
 from reviews.audit import audit_reason, performed_by
 from reviews.models import (
     COUNTED_STATES,
+    DECIDING_ROLES,
     MAX_COMMENT_LENGTH,
     MAX_REASON_LENGTH,
     Article,
@@ -26,11 +27,9 @@ from reviews.models import (
     Membership,
     Rating,
     Review,
-    Role,
 )
 from reviews.services import ActionRefused, _lock, _require_member, role_in
 
-DECIDING_ROLES = (Role.MODERATOR, Role.OWNER)
 State = Review.State
 
 

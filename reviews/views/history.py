@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
-from reviews import history, services
+from reviews import history
 from reviews.history_forms import ActivityFilterForm
 from reviews.services import moderation as workflow
 from reviews.teams import current_membership
@@ -94,7 +94,7 @@ def review_history(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 def activity(request: HtmxHttpRequest) -> HttpResponse:
     """Everything that changed in the current team, newest first, filterable (moderators and owners)."""
     membership = current_membership(request)
-    if membership is None or membership.role not in services.DECIDING_ROLES:
+    if membership is None or not membership.decides:
         reason = "Only a team moderator or owner sees the team's activity."
         return render(request, "reviews/forbidden.html", {"reason": reason}, status=403)
     team_id = membership.team_id

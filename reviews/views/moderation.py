@@ -13,8 +13,8 @@ from django.views.decorators.vary import vary_on_headers
 
 from reviews import services
 from reviews.forms import AssignForm, ClaimFilterForm, CommentForm, DecisionForm, ResolveForm
-from reviews.models import Assignment, Claim, Review
-from reviews.teams import current_membership
+from reviews.models import COUNTED_STATES, Assignment, Claim, Review
+from reviews.teams import current_membership, my_open_assignments
 from reviews.views import (
     HtmxHttpRequest,
     _after_claim_change,
@@ -186,11 +186,8 @@ def _after_assignment_change(request: HtmxHttpRequest, article, claim, message: 
 @require_GET
 def my_queue(request: HtmxHttpRequest) -> HttpResponse:
     """What is assigned to me in the current team and still waits for my submitted review."""
-    membership = current_membership(request)
-    items = []
-    if membership is not None:
-        items = Assignment.objects.open_for(request.user, membership.team_id)
-    return render(request, "reviews/queue.html", {"items": items, "membership": membership})
+    items = my_open_assignments(request)
+    return render(request, "reviews/queue.html", {"items": items, "membership": current_membership(request)})
 
 
 @login_required
@@ -198,7 +195,7 @@ def my_queue(request: HtmxHttpRequest) -> HttpResponse:
 def moderation_queue(request: HtmxHttpRequest) -> HttpResponse:
     """Submitted reviews and disputes of the current team, oldest first (moderators and owners)."""
     membership = current_membership(request)
-    if membership is None or membership.role not in services.DECIDING_ROLES:
+    if membership is None or not membership.decides:
         reason = "Only a team moderator or owner sees the moderation queue."
         return render(request, "reviews/forbidden.html", {"reason": reason}, status=403)
     team_id = membership.team_id
@@ -213,7 +210,7 @@ def moderation_queue(request: HtmxHttpRequest) -> HttpResponse:
         Claim.objects.for_team(team_id)
         .disputed()
         .select_related("article", "category")
-        .annotate(verdicts=Count("reviews", filter=Q(reviews__state__in=["submitted", "approved"])))
+        .annotate(verdicts=Count("reviews", filter=Q(reviews__state__in=COUNTED_STATES)))
         .order_by("status_changed_at", "id")[:200]
     )
     items = [("review", review.submitted_at, review) for review in reviews]
@@ -236,7 +233,7 @@ def claim_list(request: HtmxHttpRequest) -> HttpResponse:
         .for_team(team_id)
         .select_related("article__outlet", "category", "final_rating", "decided_by")
         .annotate(
-            verdicts=Count("reviews", filter=Q(reviews__state__in=["submitted", "approved"])),
+            verdicts=Count("reviews", filter=Q(reviews__state__in=COUNTED_STATES)),
             # A reviewer who has not submitted sees a dispute as "in review" (independent review).
             mine_submitted=Exists(
                 Review.objects.filter(claim=OuterRef("pk"), reviewer=request.user, submitted_at__isnull=False)

@@ -12,11 +12,9 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from reviews import agreement
-from reviews.models import Membership, Role
+from reviews.models import Membership
 from reviews.teams import current_membership, user_memberships
 from reviews.views import HtmxHttpRequest, _get_article_for_user
-
-STATS_ROLES = (Role.MODERATOR, Role.OWNER)
 
 
 def _forbidden(request: HtmxHttpRequest, membership: Membership | None) -> HttpResponse:
@@ -39,7 +37,7 @@ def _basis(request: HtmxHttpRequest) -> str:
 @require_GET
 def team_stats(request: HtmxHttpRequest) -> HttpResponse:
     membership = current_membership(request)
-    if membership is None or membership.role not in STATS_ROLES:
+    if membership is None or not membership.decides:
         return _forbidden(request, membership)
     report = agreement.report(membership.team_id, basis=_basis(request))
     return render(request, "reviews/stats.html", {"report": report, "team": membership.team, "article": None})
@@ -51,7 +49,7 @@ def article_stats(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     article = _get_article_for_user(request, pk)
     # The article's own team decides, whichever team the user is working in right now.
     membership = next((m for m in user_memberships(request) if m.team_id == article.team_id), None)
-    if membership is None or membership.role not in STATS_ROLES:
+    if membership is None or not membership.decides:
         return _forbidden(request, membership)
     report = agreement.report(article.team_id, article_id=article.pk, basis=_basis(request))
     return render(request, "reviews/stats.html", {"report": report, "team": article.team, "article": article})
