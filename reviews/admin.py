@@ -22,6 +22,7 @@ from reviews.models import (
     AuditEvent,
     Category,
     Claim,
+    ClaimCluster,
     Comment,
     Evidence,
     Membership,
@@ -29,8 +30,10 @@ from reviews.models import (
     Rating,
     Review,
     Role,
+    Suggestion,
     Team,
 )
+from reviews.services import assist
 
 EVIDENCE_FIELDS = ["url", "document_ref", "excerpt", "stance"]
 
@@ -64,15 +67,15 @@ class TeamScopedAdmin(admin.ModelAdmin):
 
 
 class CascadesThroughReviews:
-    """Deleting this removes reviews and evidence with it, through the services' own checks.
+    """Deleting this removes reviews, evidence and suggestions with it, through the services' own checks.
 
-    The Review and Evidence admins refuse deleting those on their own, which Django would otherwise
-    read as "no permission" for any delete that cascades to them.
+    Their admins refuse deleting those on their own, which Django would otherwise read as "no
+    permission" for any delete that cascades to them.
     """
 
     def get_deleted_objects(self, objs, request):
         deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
-        perms_needed -= {str(Review._meta.verbose_name), str(Evidence._meta.verbose_name)}
+        perms_needed -= {str(model._meta.verbose_name) for model in (Review, Evidence, Suggestion, ClaimCluster)}
         return deleted, counts, perms_needed, protected
 
 
@@ -508,3 +511,51 @@ class CommentAdmin(TeamScopedAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False  # the discussion is part of the record
+
+
+@admin.register(Suggestion)
+class SuggestionAdmin(ServiceAdmin):
+    """The detector's suggestions: accepted in bulk through the same service as in the reader; dismiss there."""
+
+    team_path = "article__team"
+    list_display = ["__str__", "kind", "status", "article", "decided_by", "decided_at"]
+    list_filter = ["kind", "status"]
+    search_fields = ["quote", "article__title"]
+    list_select_related = ["article", "decided_by"]
+    readonly_fields = ["article", "start", "end", "quote", "kind", "details", "status", "decided_by", "decided_at"]
+    readonly_fields += ["reason", "claim", "created_at"]
+    actions = ["accept_selected"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # a dismissal needs a reason; give it in the reader
+
+    @admin.action(description="Accept selected suggestions as claims")
+    def accept_selected(self, request, queryset):
+        with transaction.atomic():  # all or nothing, as in the other admin actions
+            accepted = [
+                assist.accept_suggestion(user=request.user, suggestion=suggestion)
+                for suggestion in queryset.select_related("article__team")
+            ]
+        self.message_user(request, f"{len(accepted)} suggestion(s) accepted as claims.", messages.SUCCESS)
+
+
+@admin.register(ClaimCluster)
+class ClaimClusterAdmin(TeamScopedAdmin):
+    list_display = ["__str__", "team", "created_at"]
+    search_fields = ["claims__quote"]
+    list_filter = [("team", admin.RelatedOnlyFieldListFilter)]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # unlink claims in the reader

@@ -19,5 +19,12 @@ RATINGS = [
     ("unverifiable", "Unverifiable", 0, False),
 ]
 
+# The detector's kinds of suggestion, and the default category each becomes when accepted.
+KIND_CATEGORY = {
+    "casualty": "casualty-figures",
+    "geneva": "geneva-convention",
+    "attribution": "attribution-chain",
+}
+
 DEFAULT_TEAM_SLUG = "newsroom"
 DEFAULT_TEAM_NAME = "Newsroom"

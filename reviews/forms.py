@@ -178,6 +178,14 @@ class ClaimFilterForm(forms.Form):
     )
     status = forms.ChoiceField(choices=[("", "Any status"), *Claim.Status.choices], required=False)
     category = forms.ModelChoiceField(queryset=Category.objects.none(), required=False, empty_label="Any category")
+    linked = forms.ChoiceField(
+        choices=[
+            ("", "Linked or not"),
+            ("elsewhere", "Also in other articles"),
+            ("disagree", "Figures disagree elsewhere"),
+        ],
+        required=False,
+    )
 
     def __init__(self, *args, team_id: int | None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -223,3 +231,11 @@ class RatingForm(forms.Form):
     label = forms.CharField(max_length=Rating._meta.get_field("label").max_length)
     value = forms.IntegerField(min_value=-32768, max_value=32767, help_text="Higher is more accurate")
     is_scored = forms.BooleanField(required=False, initial=True, label="Scored")
+
+
+class DismissSuggestionForm(forms.Form):
+    reason = forms.CharField(
+        max_length=MAX_REASON_LENGTH,
+        error_messages={"required": "Say why this is not a claim.", "max_length": "The reason is too long."},
+    )
+    version = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)

@@ -26,11 +26,27 @@ class Mark:
     verdict_slug: str = ""
 
 
-def render_body(body: str, marks: Iterable[Mark], selected: int | None = None) -> SafeString:
+@dataclass(frozen=True)
+class Hint:
+    """A suggested claim: shown underlined, apart from claims, until someone accepts or dismisses it."""
+
+    suggestion_id: int
+    start: int
+    end: int
+    kind: str
+
+
+def render_body(
+    body: str, marks: Iterable[Mark], selected: int | None = None, hints: Iterable[Hint] = ()
+) -> SafeString:
     # One pass over the cut points; this runs on every reader page, so the loop keeps to plain
     # tuples: (end, innermost-first sort key, claim id as text, mark).
     marks = sorted(marks, key=lambda m: (m.start, -m.end, m.claim_id))
     cuts = {0, len(body)}
+    hints = sorted(hints, key=lambda h: (h.start, h.end))
+    for hint in hints:
+        cuts.add(hint.start)
+        cuts.add(hint.end)
     for mark in marks:
         cuts.add(mark.start)
         cuts.add(mark.end)
@@ -44,6 +60,8 @@ def render_body(body: str, marks: Iterable[Mark], selected: int | None = None) -
     append = parts.append
     active: list[tuple] = []
     next_mark = 0
+    live_hints: list[Hint] = []
+    next_hint, hint_count = 0, len(hints)
     count = len(marks)
     for a, b in zip(points, points[1:], strict=False):
         if active:
@@ -55,8 +73,23 @@ def render_body(body: str, marks: Iterable[Mark], selected: int | None = None) -
             starts.append(entry[2])
             next_mark += 1
         text = escape(body[a:b])
+        hinted = ""
+        if hints:
+            # The same sweep as for marks: hints start at cut points, so one pointer and a short list do.
+            if live_hints:
+                live_hints = [hint for hint in live_hints if hint.end > a]
+            while next_hint < hint_count and hints[next_hint].start == a:
+                live_hints.append(hints[next_hint])
+                next_hint += 1
+            here = live_hints
+            if here:
+                kinds = " ".join(sorted({f"sg-{h.kind}" for h in here}))
+                hinted = f' data-sg="{" ".join(str(h.suggestion_id) for h in here)}" data-sgk="{kinds}"'
         if not active:
-            append(f'<span data-s="{a}">{text}</span>')
+            if hinted:
+                append(f'<span class="sg" data-s="{a}"{hinted}>{text}</span>')
+            else:
+                append(f'<span data-s="{a}">{text}</span>')
             continue
         # The innermost (shortest) claim decides the colour; the rest show as depth.
         if len(active) > 1:
@@ -68,7 +101,9 @@ def render_body(body: str, marks: Iterable[Mark], selected: int | None = None) -
             claims = active[0][2]
         if selected is not None and any(entry[3].claim_id == selected for entry in active):
             classes += " hl-selected"
-        attrs = f'class="{classes}" data-s="{a}" data-claims="{claims}"'
+        if hinted:
+            classes += " sg"
+        attrs = f'class="{classes}" data-s="{a}" data-claims="{claims}"{hinted}'
         if starts:  # the marks that start here are exactly the ones just added, in `active` order
             attrs += f' data-starts="{" ".join(starts)}"'
         ending = ends_at.get(b)
@@ -102,3 +137,59 @@ def render_claim_list(reader_url: str, claims: list[tuple[Mark, str]]) -> SafeSt
             f"{verdict}</li>"
         )
     return mark_safe("".join(items))  # quotes and labels are escaped; the rest is numbers and our URL
+
+
+@dataclass(frozen=True)
+class SuggestionItem:
+    """One pending suggestion as the reader lists it, with what it needs to be accepted or dismissed."""
+
+    suggestion_id: int
+    kind: str
+    kind_label: str
+    quote: str
+    summary: str
+    version: int
+    matched: tuple[tuple[str, str, str, str], ...] = ()  # (claim url, outlet or title, final label, final slug)
+
+
+def render_suggestion_list(
+    items: Iterable[SuggestionItem], csrf_token: str, accept_url: str, dismiss_url: str
+) -> SafeString:
+    """The reader's list of suggestions with their Accept and Dismiss forms (htmx and plain posts alike).
+
+    Built here rather than in the template for the same reason as the claim list: the reader is the hot
+    page, and forty template-rendered items with six tags each cost more than the rest of the page.
+    The URLs are those of suggestion 0; each item puts its own id in their place.
+    """
+    token = escape(csrf_token)
+    rows = []
+    for item in items:
+        pk = item.suggestion_id
+        short = " ".join(item.quote.split())
+        if len(short) > 140:
+            short = short[:139].rstrip() + "…"
+        summary = f' <span class="small muted">{escape(item.summary)}</span>' if item.summary else ""
+        matched = "".join(
+            f' <span class="small matched">Same claim as <a href="{escape(url)}">{escape(label)}</a>'
+            + (f' <span class="verdict v-{escape(slug)}">Final: {escape(final)}</span>' if final else "")
+            + "</span>"
+            for url, label, final, slug in item.matched
+        )
+        accept, dismiss = accept_url.replace("/0/", f"/{pk}/", 1), dismiss_url.replace("/0/", f"/{pk}/", 1)
+        rows.append(
+            f'<li id="suggestion-{pk}" class="suggestion" data-suggestion="{pk}">'
+            f'<span class="sg-chip sg-{escape(item.kind)}">{escape(item.kind_label)}</span> <q>{escape(short)}</q>'
+            f"{summary}{matched}"
+            f'<div class="suggestion-actions">'
+            f'<form method="post" action="{accept}" class="inline" hx-post="{accept}" hx-target="#claim-panel"'
+            f' hx-swap="outerHTML"><input type="hidden" name="csrfmiddlewaretoken" value="{token}">'
+            f'<button type="submit">Accept as claim</button></form>'
+            f'<form method="post" action="{dismiss}" class="inline dismiss-form" hx-post="{dismiss}" hx-swap="none">'
+            f'<input type="hidden" name="csrfmiddlewaretoken" value="{token}">'
+            f'<input type="hidden" name="version" value="{item.version}">'
+            f'<label class="sr-only" for="dismiss-reason-{pk}">Why is this not a claim?</label>'
+            f'<input type="text" name="reason" id="dismiss-reason-{pk}" maxlength="1000" required'
+            f' placeholder="Why not a claim?"><button type="submit" class="link danger">Dismiss</button></form>'
+            f'<span class="errors small" id="suggestion-error-{pk}" role="alert"></span></div></li>'
+        )
+    return mark_safe("".join(rows))  # every piece of text is escaped; the rest is numbers and fixed markup

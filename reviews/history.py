@@ -60,6 +60,8 @@ OBJECT_NAMES: dict[str, tuple[str, bool]] = {
     "reviews.membership": ("the membership of", True),
     "reviews.category": ("the category", True),
     "reviews.rating": ("the rating label", True),
+    "reviews.suggestion": ("the suggestion", True),
+    "reviews.claimcluster": ("a link between claims in different articles", False),
 }
 
 # The object types a person can filter the activity feed by, in words.
@@ -73,6 +75,7 @@ OBJECT_TYPE_CHOICES = [
     ("reviews.membership", "Memberships"),
     ("reviews.category", "Categories"),
     ("reviews.rating", "Rating labels"),
+    ("reviews.suggestion", "Suggestions"),
 ]
 
 _VERBS = {AuditEvent.Action.CREATE: "added", AuditEvent.Action.UPDATE: "changed", AuditEvent.Action.DELETE: "removed"}

@@ -248,6 +248,12 @@ class Claim(Audited):
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_reason = models.CharField(max_length=MAX_REASON_LENGTH, blank=True)
     version = models.PositiveIntegerField(default=0)
+    # Claim assistance (reviews.services.assist): the same claim in other articles, and the figure it states.
+    cluster = models.ForeignKey(
+        "ClaimCluster", null=True, blank=True, on_delete=models.SET_NULL, related_name="claims", editable=False
+    )
+    match_key = models.TextField(blank=True, editable=False, help_text="Content terms of the claim's sentence")
+    figure = models.JSONField(null=True, blank=True, editable=False, help_text="The figure it states, normalised")
 
     objects = ClaimQuerySet.as_manager()
 
@@ -264,6 +270,90 @@ class Claim(Audited):
     def __str__(self) -> str:
         quote = self.quote if len(self.quote) <= 60 else self.quote[:59] + "…"
         return f"“{quote}”"
+
+
+class ClaimCluster(Audited):
+    """Claims in different articles that state the same thing (syndicated copies, paraphrases)."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="clusters")
+    created_at = models.DateTimeField(auto_now_add=True)
+    figures_disagree = models.BooleanField(
+        default=False, help_text="Members state different figures for the same thing"
+    )
+
+    objects = AuditedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"Claim cluster #{self.pk}"
+
+
+class SuggestionQuerySet(AuditedQuerySet):
+    def for_team(self, team_id: int) -> SuggestionQuerySet:
+        return self.filter(article__team_id=team_id)
+
+    def pending(self) -> SuggestionQuerySet:
+        return self.filter(status=Suggestion.Status.PENDING)
+
+
+class Suggestion(Audited):
+    """A candidate claim the detector found. A person accepts it (it becomes a claim) or dismisses it."""
+
+    class Kind(models.TextChoices):
+        CASUALTY = "casualty", "Casualty figure"
+        GENEVA = "geneva", "Geneva Convention concern"
+        ATTRIBUTION = "attribution", "Attribution"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        ACCEPTED = "accepted", "Accepted"
+        DISMISSED = "dismissed", "Dismissed"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="suggestions")
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    quote = models.TextField()
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    details = models.JSONField(default=dict, blank=True, help_text="figure, source, attribution hops")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reason = models.CharField(max_length=MAX_REASON_LENGTH, blank=True)
+    claim = models.ForeignKey(Claim, null=True, blank=True, on_delete=models.SET_NULL, related_name="suggestions")
+    created_at = models.DateTimeField(auto_now_add=True)
+    version = models.PositiveIntegerField(default=0)
+
+    objects = SuggestionQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["article", "start", "end", "kind"], name="suggestion_unique_span"),
+            models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="suggestion_span_not_empty"),
+        ]
+        ordering = ["article", "start", "end", "id"]
+
+    def audit_team_id(self) -> int | None:
+        return self.article.team_id
+
+    def __str__(self) -> str:
+        quote = self.quote if len(self.quote) <= 60 else self.quote[:59] + "…"
+        return f"{self.get_kind_display()}: “{quote}”"
+
+    @property
+    def summary(self) -> str:
+        """What the detector read in the span, in words: the figure, or the chain of sources."""
+        from reviews.detect.figures import Figure
+
+        details = self.details or {}
+        if details.get("figure"):
+            return Figure(**details["figure"]).describe()
+        if details.get("hops"):
+            return "this article ← " + " ← ".join(hop["name"] for hop in details["hops"])
+        return ""  # a source without a chain is a pronoun or a bare reporting verb: nothing to add
 
 
 class ReviewQuerySet(AuditedQuerySet):

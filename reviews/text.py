@@ -41,9 +41,18 @@ def decode_article(data: bytes) -> str:
     controls = [ch for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\n\t"]
     if controls:
         raise TextRefused(f"file contains control characters (first: U+{ord(controls[0]):04X}); is it binary?")
-    if not text.strip():
+    if not any(_visible(ch) for ch in text):
         raise TextRefused("file is empty")
     return text
+
+
+# Characters that print as nothing though Unicode does not call them space: format characters (byte
+# order marks, zero-width spaces) are found by category; these fillers by name.
+_BLANK_FILLERS = {"\u2800", "\u3164", "\u115f", "\u1160", "\uffa0"}
+
+
+def _visible(ch: str) -> bool:
+    return not ch.isspace() and ch not in _BLANK_FILLERS and unicodedata.category(ch) != "Cf"
 
 
 def content_hash(body: str) -> str:

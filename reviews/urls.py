@@ -2,6 +2,7 @@ from django.urls import path
 from django.views.generic import RedirectView
 
 from reviews import views
+from reviews.views import assist as assist_views
 from reviews.views import history as history_views
 from reviews.views import moderation, stats
 from reviews.views import team as team_views
@@ -20,6 +21,14 @@ urlpatterns = [
     path("claims/<int:pk>/review/", views.review_save, name="review-save"),
     path("claims/<int:pk>/evidence/", views.evidence_add, name="evidence-add"),
     path("evidence/<int:pk>/delete/", views.evidence_delete, name="evidence-delete"),
+    # claim assistance
+    path("articles/<int:pk>/suggest/", assist_views.article_suggest, name="article-suggest"),
+    path("suggestions/<int:pk>/accept/", assist_views.suggestion_accept, name="suggestion-accept"),
+    path("suggestions/<int:pk>/dismiss/", assist_views.suggestion_dismiss, name="suggestion-dismiss"),
+    path("claims/<int:pk>/unlink/", assist_views.claim_unlink, name="claim-unlink"),
+    path("claims/<int:pk>/adopt/", assist_views.claim_adopt, name="claim-adopt"),
+    path("articles/<int:pk>/sources/", assist_views.article_sources, name="article-sources"),
+    path("sources/", assist_views.team_sources, name="sources"),
     # the moderation workflow
     path("queue/", moderation.my_queue, name="my-queue"),
     path("moderation/", moderation.moderation_queue, name="moderation-queue"),

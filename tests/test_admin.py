@@ -45,6 +45,12 @@ def world(team, other_team, owner, reviewer, outsider, superuser, article, claim
     Group.objects.create(name="Fact checkers")
     services.assign(user=owner, article=article, assignee=reviewer, claim=claim)
     services.add_comment(user=reviewer, claim=claim, body="Check the Interfax wording.")
+    with system_actor("tests"):  # the same claim in a syndicated copy: a claim cluster
+        copy = services.import_article(team=team, data=article.body.encode() + b"\nSyndicated.", source="copy").article
+    services.tag_claim(user=reviewer, article=copy, start=claim.start, end=claim.end, category=claim.category)
+    # django-axes' records: a failed login and a successful one.
+    Client().post("/login/", {"username": "nobody", "password": "not it"}, REMOTE_ADDR="10.9.9.9")
+    Client().post("/login/", {"username": "rita", "password": PASSWORD}, REMOTE_ADDR="10.9.9.8")
     return {"team": team, "other_team": other_team, "article": article, "grain": grain, "claim": claim}
 
 
@@ -467,7 +473,7 @@ def test_audit_events_cannot_be_deleted_in_the_admin(ada, claim):
 
 def test_a_non_staff_member_cannot_open_the_admin(reviewer):
     client = Client()
-    client.login(username="rita", password=PASSWORD)
+    client.force_login(reviewer)
     response = client.get("/admin/reviews/review/")
     assert response.status_code == 302
     assert response["Location"].startswith("/admin/login/")

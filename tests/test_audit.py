@@ -466,12 +466,15 @@ def test_adding_an_article_in_the_admin_writes_one_create_event(ada, superuser, 
     assert event.after["source"] == "typed"
 
 
-def test_deleting_an_article_in_the_admin_writes_one_delete_event(ada, superuser, team, article):
+def test_deleting_an_article_in_the_admin_writes_one_delete_event_and_one_per_suggestion(ada, superuser, team, article):
+    suggestions = {str(pk) for pk in article.suggestions.values_list("pk", flat=True)}
     mark = last_event_id()
     response = ada.post(f"/admin/reviews/article/{article.pk}/delete/", {"post": "yes"})
 
     assert response.status_code == 302
-    event = only_event_since(mark)
+    cascaded = events_since(mark, "reviews.suggestion")
+    assert {(e.action, e.object_id) for e in cascaded} == {("delete", pk) for pk in suggestions}
+    event = only_event_since(mark, "reviews.article")
     assert (event.action, event.object_type, event.object_id) == ("delete", "reviews.article", str(article.pk))
     assert_by_request(event, response, superuser, team)
     assert event.before["title"] == article.title

@@ -10,7 +10,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from reviews import chain, services
-from reviews.models import AuditEvent, Category, Claim, Comment, Review
+from reviews.models import AuditEvent, Category, Claim, Comment, Review, Suggestion
 
 
 def last_id() -> int:
@@ -100,6 +100,8 @@ def test_deleting_a_whole_team_leaves_one_event_per_row_not_two(team, owner, cla
         + team.memberships.count()
         + team.categories.count()
         + team.ratings.count()
+        + Suggestion.objects.filter(article__team=team).count()
+        + team.clusters.count()
     )
     mark = last_id()
 

@@ -74,9 +74,15 @@ def page(browser: Browser, live_server) -> Page:
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
+    # Chromium reports every script, style or frame the Content-Security-Policy refuses on the console.
+    refused: list[str] = []
+    page.on(
+        "console", lambda message: refused.append(message.text) if "Content Security Policy" in message.text else None
+    )
     yield page
     context.close()
     assert not errors, f"JavaScript errors on the page: {errors}"
+    assert not refused, f"the Content-Security-Policy refused something the page needs: {refused}"
 
 
 # --- data (transactional: the live server reads it from another thread) -----------------------------
@@ -534,3 +540,27 @@ def test_a_stale_decision_gets_409_and_shows_the_current_state(browser: Browser,
         page.context.close()
     review.refresh_from_db()
     assert (review.state, review.decided_by) == ("approved", max_)
+
+
+def test_a_suggestion_is_underlined_shown_in_the_list_accepted_and_another_dismissed(page: Page, rita, article):
+    log_in(page, rita)
+    open_reader(page, article)
+    hint = page.locator("#article-text [data-sg]", has_text="murdering seven people").first
+    expect(hint).to_have_class(re.compile(r"\bsg\b"))
+    hint.click()
+    item = page.locator("li.suggestion.sg-focus")
+    expect(item).to_contain_text("murdering seven people")
+
+    item.get_by_role("button", name="Accept as claim").click()
+    expect(page.locator("#claim-panel blockquote.quote")).to_have_text("murdering seven people")
+    expect(page.locator("#claim-panel")).to_contain_text("suggested by the detector")
+    expect(page.locator("#article-text mark.hl", has_text="murdering seven people")).to_have_count(1)
+    claim = Claim.objects.get(article=article, quote="murdering seven people")
+    assert claim.origin == Claim.Origin.SUGGESTED and claim.created_by == rita
+
+    other = page.locator("li.suggestion", has_text="according to Daily Mail").first
+    other.get_by_placeholder("Why not a claim?").fill("Attribution already covered by a claim.")
+    other.get_by_role("button", name="Dismiss").click()
+    expect(page.locator("li.suggestion", has_text="according to Daily Mail")).to_have_count(0)
+    dismissed = article.suggestions.get(quote="according to Daily Mail")
+    assert (dismissed.status, dismissed.reason) == ("dismissed", "Attribution already covered by a claim.")

@@ -374,10 +374,13 @@ def test_the_article_history_query_count_does_not_grow_with_its_rows(article, mo
 
 def test_the_activity_feed_query_count_does_not_grow_with_its_rows(busy_claim, review, moderator, reviewer, owner):
     client = client_for(owner)
-    few = count_queries(client, "/activity/")
+    # Queries grow with the kinds of object on the page (one lookup each), never with its rows; the
+    # newest 50 events change kinds as rows are added, so the count is taken on one kind.
+    workflow.add_comment(user=moderator, claim=busy_claim, body="First.")
+    few = count_queries(client, "/activity/?object_type=reviews.comment")
     for number in range(12):
         workflow.add_comment(user=moderator, claim=busy_claim, body=f"More {number}.")
-    many = count_queries(client, "/activity/")
+    many = count_queries(client, "/activity/?object_type=reviews.comment")
 
     assert few == many
 

@@ -20,6 +20,7 @@ from reviews.models import (
     Membership,
     Rating,
     Review,
+    Suggestion,
 )
 from tests.conftest import HTMX, client_for, row_counts
 
@@ -47,6 +48,12 @@ KIND_OF_URL = {
     "team-category-delete": "category",
     "team-rating-save": "rating",
     "team-rating-delete": "rating",
+    "article-suggest": "article",
+    "article-sources": "article",
+    "suggestion-accept": "suggestion",
+    "suggestion-dismiss": "suggestion",
+    "claim-unlink": "claim",
+    "claim-adopt": "claim",
 }
 MISSING_PK = 2_000_000_000  # an id no row has
 
@@ -68,7 +75,7 @@ def url_for(route: str, pk: int) -> str:
 
 def everything() -> dict:
     """Every row a request could change, in comparable form."""
-    models = (Article, Claim, Review, Evidence, Assignment, Comment, Membership, Category, Rating)
+    models = (Article, Claim, Review, Evidence, Assignment, Comment, Membership, Category, Rating, Suggestion)
     state = {model.__name__: list(model.objects.order_by("pk").values()) for model in models}
     state["counts"] = row_counts()
     state["events"] = AuditEvent.objects.count()
@@ -94,6 +101,7 @@ def objects(
         "membership": Membership.objects.get(team=team, user=reviewer2),
         "category": unused_category,
         "rating": unused_rating,
+        "suggestion": article.suggestions.pending().first(),
     }
 
 
@@ -137,6 +145,7 @@ def test_an_outsider_gets_404_for_every_url_naming_this_teams_objects(
         "value": 1,
         "is_scored": "on",
         "colour": "#000000",
+        "source": objects["claim"].pk,
         "description": "",
         "position": 0,
     }

@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def start_django(**env: str) -> subprocess.CompletedProcess:
-    environment = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DEBUG", "SECRET_KEY")}
+    environment = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DEBUG", "SECRET_KEY", "HTTPS")}
     environment.update(env)
     environment["DJANGO_SETTINGS_MODULE"] = "factcheck.settings"
     code = (
@@ -29,6 +29,8 @@ def start_django(**env: str) -> subprocess.CompletedProcess:
         ({"DATABASE_URL": "postgres://localhost:notaport/db", "SECRET_KEY": "k"}, "DATABASE_URL"),
         ({"DEBUG": "0"}, "SECRET_KEY"),
         ({"ALLOWED_HOSTS": " , ", "SECRET_KEY": "k"}, "ALLOWED_HOSTS"),
+        ({"HSTS_SECONDS": "a year", "SECRET_KEY": "k"}, "HSTS_SECONDS"),
+        ({"HTTPS": "sometimes", "SECRET_KEY": "k"}, "HTTPS"),
     ],
 )
 def test_it_refuses_to_start_with_a_bad_value_and_names_the_variable(env, variable):
@@ -56,3 +58,32 @@ def test_debug_is_off_unless_set():
     environment.update(SECRET_KEY="k", DJANGO_SETTINGS_MODULE="factcheck.settings")
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=environment, capture_output=True, text=True)
     assert result.stdout.strip() == "False"
+
+
+# The production environment the README documents.
+PRODUCTION = {
+    "DEBUG": "0",
+    "SECRET_KEY": "a-production-secret-key-of-more-than-fifty-random-characters-0123456789",
+    "ALLOWED_HOSTS": "factcheck.example.org",
+    "DATABASE_URL": "postgres://factcheck_app@127.0.0.1:5432/factcheck",
+}
+
+
+def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    environment = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DEBUG", "SECRET_KEY", "HTTPS")}
+    environment.update(env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=environment, capture_output=True, text=True
+    )
+
+
+def test_the_documented_production_environment_passes_check_deploy_at_warning_level():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_turning_https_off_in_production_is_flagged_by_check_deploy():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION, HTTPS="0")
+    assert result.returncode != 0
+    assert "SECURE_SSL_REDIRECT" in result.stderr and "SESSION_COOKIE_SECURE" in result.stderr

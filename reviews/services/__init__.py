@@ -116,6 +116,8 @@ def import_article(
     importing (who must be an owner of the team); None means a system process such as a command.
     The title and outlet are derived from the text unless given.
     """
+    from reviews.services.assist import suggest_claims
+
     if actor is not None:
         _require_member(actor, team, Role.OWNER)
     try:
@@ -140,6 +142,7 @@ def import_article(
                 content_hash=digest,
                 imported_by=actor,
             )
+            suggest_claims(article=article)
     except IntegrityError:  # the same text arrived concurrently
         existing = Article.objects.get(team=team, content_hash=digest)
         return ImportResult(source, "duplicate", f"same text as “{existing.title}”, not imported again", existing)
@@ -233,6 +236,8 @@ def tag_claim(
     offsets, so a claim never points at something other than what was selected. The same span
     cannot be tagged twice in the same category.
     """
+    from reviews.services.assist import describe_claim, link_claim
+
     _require_member(user, article.team)
     if category.team_id != article.team_id:
         raise ActionRefused("That category belongs to another team.")
@@ -262,7 +267,10 @@ def tag_claim(
                     origin=origin,
                     created_by=user,
                 )
+                describe_claim(claim, article.body)
                 claim.save()
+                with within_team(article.team_id):
+                    link_claim(claim)
         except IntegrityError:  # tagged by someone else a moment ago
             raise ActionRefused(duplicate_message) from None
     return claim

@@ -1,11 +1,15 @@
 from __future__ import annotations
 
+import bisect
+import itertools
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import FilteredRelation, Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -24,12 +28,25 @@ from reviews.forms import (
     ReviewForm,
     TagClaimForm,
 )
-from reviews.highlight import Mark, render_body, render_claim_list
-from reviews.models import COUNTED_STATES, Article, AuditEvent, Category, Claim, Evidence, Membership, Review, Role
+from reviews.highlight import Hint, Mark, SuggestionItem, render_body, render_claim_list, render_suggestion_list
+from reviews.models import (
+    COUNTED_STATES,
+    Article,
+    AuditEvent,
+    Category,
+    Claim,
+    Evidence,
+    Membership,
+    Review,
+    Role,
+    Suggestion,
+)
+from reviews.services import assist as assistance
 from reviews.services import moderation as workflow
 from reviews.teams import current_membership, user_memberships
 
 CLAIMS_CHANGED = "claimsChanged"
+SUGGESTIONS_LISTED = 40  # the reader lists this many suggestions in full; "show all" lists the rest
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -163,12 +180,31 @@ def _reader_context(request: HtmxHttpRequest, article: Article, selected: Claim 
         )
     categories = list(Category.objects.filter(team=article.team_id))
     reader_url = reverse("reviews:article-detail", args=[article.pk])
+    # Every pending suggestion is underlined; the list under the article shows the first ones in full.
+    pending = article.suggestions.pending().order_by("start", "end", "pk")
+    hints = [Hint(*row) for row in pending.values_list("pk", "start", "end", "kind")]
+    listed = SUGGESTIONS_LISTED if request.GET.get("suggestions") != "all" else None
+    suggestions = list(pending[:listed])
+
     return {
         "article": article,
         "claim_count": len(marks),
         # A claim's quote is body[start:end] by construction (tag_claim checks it), so it is not fetched.
         "claim_list_html": render_claim_list(reader_url, [(m, article.body[m.start : m.end]) for m in marks]),
-        "body_html": render_body(article.body, marks, selected.pk if selected else None),
+        "body_html": render_body(
+            article.body,
+            marks,
+            selected.pk if selected else None,
+            hints=_hints_outside_claims(hints, marks),
+        ),
+        "suggestion_list_html": render_suggestion_list(
+            _suggestion_items(article, suggestions),
+            get_token(request),
+            reverse("reviews:suggestion-accept", args=[0]),
+            reverse("reviews:suggestion-dismiss", args=[0]),
+        ),
+        "suggestions_listed": len(suggestions),
+        "suggestion_count": len(hints),
         "categories": categories,
         "selected": selected,
         "article_assignments": list(article.assignments.filter(claim=None).select_related("assignee"))
@@ -176,6 +212,53 @@ def _reader_context(request: HtmxHttpRequest, article: Article, selected: Claim 
         else None,
         "article_assign_form": AssignForm(team=article.team, auto_id="article-assign-%s") if deciding else None,
     }
+
+
+def _suggestion_items(article: Article, suggestions: list[Suggestion]) -> list[SuggestionItem]:
+    """The listed suggestions with the claims elsewhere that state the same (found when each was detected)."""
+    wanted = {pk for suggestion in suggestions for pk in suggestion.details.get("matches", [])}
+    found = {}
+    if wanted:
+        claims = Claim.objects.for_team(article.team_id).filter(pk__in=wanted).order_by()
+        found = {claim.pk: claim for claim in claims.select_related("article__outlet", "final_rating")}
+    reader = reverse("reviews:article-detail", args=[0])
+    items = []
+    for suggestion in suggestions:
+        matched = []
+        for pk in suggestion.details.get("matches", []):
+            claim = found.get(pk)
+            if claim is None:
+                continue
+            where = claim.article.outlet.name if claim.article.outlet else claim.article.title
+            final = claim.final_rating
+            url = reader.replace("/0/", f"/{claim.article_id}/", 1) + f"?claim={claim.pk}#claim-panel"
+            matched.append((url, where[:40], final.label if final else "", final.slug if final else ""))
+        items.append(
+            SuggestionItem(
+                suggestion_id=suggestion.pk,
+                kind=suggestion.kind,
+                kind_label=suggestion.get_kind_display(),
+                quote=suggestion.quote,
+                summary=suggestion.summary,
+                version=suggestion.version,
+                matched=tuple(matched),
+            )
+        )
+    return items
+
+
+def _hints_outside_claims(hints: list[Hint], marks: list[Mark]) -> list[Hint]:
+    """Suggestions to underline: those no claim overlaps (over a claim, the claim is what counts)."""
+    starts = sorted(mark.start for mark in marks)
+    reach = list(
+        itertools.accumulate(sorted(marks, key=lambda m: m.start), lambda most, m: max(most, m.end), initial=0)
+    )
+    outside = []
+    for hint in hints:
+        before = bisect.bisect_left(starts, hint.end)  # claims that start before the suggestion ends
+        if reach[before] <= hint.start:  # ... and none of them reaches into it
+            outside.append(hint)
+    return outside
 
 
 @login_required
@@ -259,6 +342,7 @@ def _panel_context(
         "assign_form": AssignForm(team=team, auto_id="claim-assign-%s") if deciding else None,
         "history": history[:30],
         "can_delete_claim": not services.claim_removal_refusal(user, claim),
+        **assistance.claim_links(claim),
     }
 
 

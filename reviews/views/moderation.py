@@ -231,7 +231,7 @@ def claim_list(request: HtmxHttpRequest) -> HttpResponse:
     claims = (
         Claim.objects.for_user(request.user)
         .for_team(team_id)
-        .select_related("article__outlet", "category", "final_rating", "decided_by")
+        .select_related("article__outlet", "category", "final_rating", "decided_by", "cluster")
         .annotate(
             verdicts=Count("reviews", filter=Q(reviews__state__in=COUNTED_STATES)),
             # A reviewer who has not submitted sees a dispute as "in review" (independent review).
@@ -255,6 +255,10 @@ def claim_list(request: HtmxHttpRequest) -> HttpResponse:
         claims = claims.filter(category=filters["category"])
     if filters.get("q"):
         claims = claims.filter(Q(quote__icontains=filters["q"]) | Q(article__title__icontains=filters["q"]))
+    if filters.get("linked") == "elsewhere":
+        claims = claims.filter(cluster__isnull=False)
+    elif filters.get("linked") == "disagree":
+        claims = claims.filter(cluster__figures_disagree=True)
     page = Paginator(claims, 50).get_page(request.GET.get("page"))
     for claim in page:
         claim.shown_status = Claim.Status(claim.status)

@@ -9,7 +9,6 @@ without any network or browser.
 
 from __future__ import annotations
 
-import argparse
 import gc
 import logging
 import math
@@ -29,6 +28,7 @@ from django.test.utils import CaptureQueriesContext, override_settings
 
 from reviews import services
 from reviews.audit import system_actor
+from reviews.management.commands._bench import not_negative, percentile, positive
 from reviews.models import Article, Category, Claim, Evidence, Rating, Role
 
 SMALL_CLAIMS = 5  # the comparison run: the query count must not depend on the number of claims
@@ -63,8 +63,7 @@ class Scenario:
     last_sql: list[str]
 
     def percentile(self, fraction: float) -> float:
-        ordered = sorted(self.timings_ms)
-        return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]  # nearest rank
+        return percentile(self.timings_ms, fraction)
 
     @property
     def median(self) -> float:
@@ -79,20 +78,6 @@ class Scenario:
 def _first_line(exc: BaseException) -> str:
     text = str(exc).strip()
     return text.splitlines()[0] if text else type(exc).__name__
-
-
-def _positive(value: str) -> int:
-    number = int(value)
-    if number < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return number
-
-
-def _not_negative(value: str) -> int:
-    number = int(value)
-    if number < 0:
-        raise argparse.ArgumentTypeError("must be 0 or more")
-    return number
 
 
 def build_body(seed: int = 1, target_chars: int = BODY_CHARS) -> tuple[str, list[tuple[int, int]]]:
@@ -183,14 +168,12 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--claims", type=positive, default=300, help="claims in the article (default: %(default)s)")
         parser.add_argument(
-            "--claims", type=_positive, default=300, help="claims in the article (default: %(default)s)"
+            "--requests", type=positive, default=200, help="timed requests per run (default: %(default)s)"
         )
         parser.add_argument(
-            "--requests", type=_positive, default=200, help="timed requests per run (default: %(default)s)"
-        )
-        parser.add_argument(
-            "--warmup", type=_not_negative, default=5, help="untimed requests before each run (default: %(default)s)"
+            "--warmup", type=not_negative, default=5, help="untimed requests before each run (default: %(default)s)"
         )
 
     def handle(self, *args, claims: int, requests: int, warmup: int, verbosity: int, **options) -> None:

@@ -8,7 +8,8 @@ from django.db import transaction
 
 from reviews import defaults, services
 from reviews.audit import system_actor
-from reviews.models import Membership, Role, Team
+from reviews.models import Article, Membership, Role, Team
+from reviews.services.assist import suggest_claims
 
 SEEDS = Path(settings.BASE_DIR) / "data" / "seeds"
 
@@ -47,6 +48,9 @@ class Command(BaseCommand):
                     if not Membership.objects.filter(team=team, user=user).exists():  # roles changed since stay
                         services.add_member(team=team, user=user, role=role)
             results = services.import_paths(team=team, paths=[str(SEEDS)])
+            # Seed articles imported before the detector existed get their suggestions now.
+            for article in Article.objects.filter(team=team, suggestions=None):
+                suggest_claims(article=article)
             if dry_run:
                 transaction.set_rollback(True)
         if verbosity < 1:

@@ -136,10 +136,20 @@
       return;
     }
     const mark = event.target.closest && event.target.closest("#article-text mark[data-claims]");
-    if (!mark) return;
+    const hint = !mark && event.target.closest && event.target.closest("#article-text [data-sg]");
+    if (!mark && !hint) return;
     const sel = window.getSelection();
     if (sel && !sel.isCollapsed) return; // the person is selecting, not clicking
-    openClaim(mark.dataset.claims.split(" ")[0]);
+    if (mark) {
+      openClaim(mark.dataset.claims.split(" ")[0]);
+      return;
+    }
+    // An underlined suggestion: show it in the list of suggestions, where it is accepted or dismissed.
+    const item = document.getElementById("suggestion-" + hint.dataset.sg.split(" ")[0]);
+    if (!item) return;
+    document.querySelectorAll(".suggestion.sg-focus").forEach((el) => el.classList.remove("sg-focus"));
+    item.classList.add("sg-focus");
+    item.scrollIntoView({ block: "center" });
   });
 
   document.getElementById("tag-cancel").addEventListener("click", () => {
