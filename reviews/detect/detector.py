@@ -147,12 +147,13 @@ COUNTED_WORDS = [
      r"|hospitali[sz]ed|(?:airlifted|taken|rushed|admitted) to (?:a |the )?hospitals?|treated (?:in|at|for)"
      r"|seriously (?:injured|wounded|hurt)"),
     ("captured", r"captured|captur(?:e|ing)|taken (?:prisoner|captive|hostage)|prisoners?|POWs?|hostages?|captives?"
+     r"|laid down (?:their |his |its )?(?:arms|weapons)"
      r"|surrender(?:ed|ing)?|abducted|kidnapped|held (?:as )?hostages?"),
     ("arrested", r"arrest(?:ed|ing|s)?|detain(?:ed|ing)?|detentions?|jailed|imprisoned|round(?:ed)? up|in custody"
      r"|held (?:incommunicado|without charge)"),
     ("displaced", r"displaced|fled|fleeing|flee|refugees|evacuated|homeless|forced from their homes"
      r"|left without (?:shelter|homes?)"),
-    ("missing", r"missing|disappeared|unaccounted for|trapped"),
+    ("missing", r"missing|disappeared|vanished|unaccounted for|trapped"),
     ("casualties", r"casualties|losses|victims|shot down"),
 ]  # fmt: skip
 _COUNTED = [(name, re.compile(rf"\b(?:{words})\b", re.IGNORECASE)) for name, words in COUNTED_WORDS]
@@ -206,6 +207,9 @@ _UNQUANTIFIED = re.compile(
     r"|executed|missing)"
     r"|(?:were|was|being|are|been) (?:\w+ )?[“\"‘]?(?:killed|massacred|slaughtered|executed|abducted|kidnapped"
     r"|arrested|detained|wounded|injured|shot)"
+    r"|(?:they|people|civilians|men|women|children|residents|relatives|villagers|soldiers|detainees|prisoners|others"
+    r"|activists|journalists|protesters) (?:who |have |had |has |just |simply |also |all |later )*(?:went missing|gone missing"
+    r"|(?:are|were|remain|remained) (?:still )?missing|disappeared|vanished)"
     r"|enforced disappearances?|(?:corpses|bodies) (?:of|were|are|piled|lay|lying|lined)|(?:those|people|passengers|residents|civilians) who"
     r" (?:drowned|died|perished|were killed)|(?:buried|trapped) (?:alive |under (?:the )?rubble)|(?:dead|real) (?:people|bodies|corpses|man|men)"
     r"|(?:true|real|actual|final|full) (?:death )?(?:toll|figure|number|count)s? (?:\w+ ){0,4}(?:higher|larger|greater)"
@@ -455,7 +459,7 @@ _NAME = (
     r"(?:[A-Z][\w’'.&-]*|of|the|and|de|al|von|van|der|for|on|-|/|agency|ministry|office|police|army|military"
     r"|government|council|committee|news|media|spokes(?:man|woman|person)|officials?|sources?|service|department"
     r"|forces|refugee|health|defen[cs]e|foreign|interior|press|mission|commission|correspondent|reporter"
-    r"|newspaper|channel|radio|website|statement|governor|mayor|president|minister|authorities)"
+    r"|newspaper|channel|radio|website|statement|governor|mayor|president|minister|authorities)(?![\w’'])"
 )
 _SOURCE = rf"(?:(?:the|a|an|his|her|their|its|local|state|official|unnamed|anonymous|several|other) )?{_NAME}(?:[ -]{_NAME}){{0,7}}"
 _LOWER_SOURCE = r"(?:(?:the |a |an |his |her |their |its |[\w-]+ ){0,3}(?:sources?|reports?|officials?|witnesses|" \
@@ -473,7 +477,8 @@ SPEECH_VERBS = (
     r"declared|revealed|cautioned|admitted|recalled|argued|stressed|emphasi[sz]ed|urged|urging|appealed|"
     r"conceded|recogni[sz]ed|talked about|spoke about|say|report|documented|attributed|estimated|admit|admits|"
     r"admitted|indicate|indicates|indicated|warn|allege|alleges|blamed|received reports|acknowledges|verified|has verified|have verified|"
-    r"recorded|counted|has counted|accused|believe|believes|estimate|"
+    r"recorded|counted|has counted|accused|believe|believes|estimate|estimates|reports|claims|notes|writes|"
+    r"testified|recounted|posted(?= (?:on|to|that|a|an|in|online)\b|:)|"
     r"(?:dismissed|rejected|disputed) (?:the |these |those |such )?(?:reports?|claims?|allegations?|accusations?|figures?)|"
     r"tell of|told of|described how|have described|has described|(?:is|are|was|were) said to|"
     r"called on|called for|called out|went on to (?:say|apologi[sz]e|add|claim|describe)|according to"
@@ -485,6 +490,14 @@ _ACCORDING = re.compile(
 _SPEECH = re.compile(rf"(?=\w)\b(?:(?:has|have|had|also|then|later|previously|would|once again) )*(?:{SPEECH_VERBS})\b")
 _PLURAL_BEFORE = re.compile(
     r"(?:\b(?!(?:this|was|has|is|us|its|his|hers|yes)\s)[a-z]{3,}s|\b[A-Z][\w-]*[a-z][\w-]*|[A-Z]{2,}\)?)\s+$"
+)
+# Third-person forms that are as often plural nouns: a reporting verb only after a subject that can speak.
+_S_FORMS = {"estimates", "reports", "claims", "notes", "writes"}
+_SUBJECT_BEFORE = re.compile(
+    r"(?:\b(?!(?:The|This|That|These|Those|Their|Its|His|Her|Such|Some|Many|Media|News|Press|Local|Other)\s)"
+    r"[A-Z][\w’'-]*[a-z][\w’'-]*|\b[A-Z]{2,}\)?|\b(?:ministry|government|army|military|agency|office|police|group"
+    r"|organi[sz]ation|committee|mission|spokes(?:man|woman|person)|official|study|survey|tally|monitor|observatory"
+    r"|channel|account|he|she|it|who|which|coroner|governor|mayor|author|writer|reporter|correspondent|report))\s+$"
 )
 _NOUN_USE = re.compile(
     r"\b(?:a|an|the|this|that|their|his|her|its|our|any|no|latest|new|official|final|initial|early|rough|some)\s+"
@@ -510,9 +523,19 @@ _ANONYMOUS = re.compile(
     r"|declined to be named|sources? familiar with|spokes(?:man|woman|person) for (?:the )?[\w-]+(?: [A-Z][\w-]+){0,5}"
     r"|(?:provided|distributed|supplied|released|published|obtained|verified|shared|posted|identified) by (?:the )?"
     r"(?:news agency |agency |state news agency |[a-z]+ )?[A-Z@][\w’'@-]+(?: [A-Z][\w’'-]+){0,4}"
+    r"|(?:provided|distributed|supplied|released|published|obtained|verified|identified|confirmed|reported|compiled"
+    r"|collected|recorded) by (?:the |a |local |several )?(?:(?:county|local|regional|state|city|district|military"
+    r"|health|interior|defen[cs]e) )?(?:coroner|medical examiner|police|authorities|officials?|ministry|military|army"
+    r"|government|prosecutors?|investigators?|rescuers|hospital staff|doctors|witnesses|residents|monitors|observers)"
     r"|(?i:via) (?:the )?(?:state |official )?(?:news agency|agency|[A-Z][\w-]+(?: [A-Z][\w-]+){0,3}))"
 )
-_DATELINE = re.compile(r"\((?:AP|AFP|Reuters|dpa|UPI|EFE|ANSA|Xinhua|TASS|PA|[A-Z]{2,5})\)\s*[—–-]|^/[A-Z]{2,6}/")
+_SOURCE_INLINE = re.compile(
+    # "Format: Report · Source: OCHA · Posted 22 May": a source field inside a metadata line
+    r"(?<!\w)(?:Source|Sources|Credit|Courtesy|Via)\s?:\s?(?P<source>[A-Z@][\w’'.&@/-]*(?:[ \u00a0][A-Z(][\w’'.&/)-]*){0,5})"
+)
+_DATELINE = re.compile(r"\((?:AP|AFP|Reuters|dpa|UPI|EFE|ANSA|Xinhua|TASS|PA|[A-Z]{2,5})\)\s*[—–-]")
+# A news agency's slug in a dateline: "MOSCOW, 18 April. /TASS/."
+_AGENCY_SLUG = re.compile(r"(?<![\w/])/[A-Z][A-Za-z-]{1,9}/(?=[\s.,:]|$)")
 _UNVERIFIED = re.compile(
     r"(?=\w)\b(?:could not|cannot|can't|couldn't|was unable to|were unable to|(?:has|have|had) not been able to)"
     r" (?:be )?(?:independently )?(?:verif(?:y|ied)|confirm(?:ed)?)\b",
@@ -577,6 +600,7 @@ _GATED = [
         _ANONYMOUS,
         {"anonymity", "anonymously", "named", "familiar", "spokesman", "spokeswoman", "spokesperson", "by", "via"},
     ),
+    (_SOURCE_INLINE, {"source", "sources", "credit", "courtesy", "via"}),
     (_DATELINE, {"ap", "afp", "reuters", "dpa", "upi", "efe", "ansa", "xinhua", "tass", "pa"}),
     (
         _PROVENANCE,
@@ -625,6 +649,10 @@ def _attributions(
             text, max(start, match.start() - 30), match.start()
         ):
             continue  # "officials say" reports; "I would like to say" and "if they say" are inside a quote
+        if match.group() in _S_FORMS and not _SUBJECT_BEFORE.search(
+            text, max(start, match.start() - 30), match.start()
+        ):
+            continue  # "the ministry claims" reports; "these claims", "media reports" are nouns
         if _NOUN_USE.search(text, max(start, match.start() - 12), match.end()):
             continue  # "an estimate", "the say": a noun here, not a reporting verb
         if match.group().endswith("ing") and not _NAME_BEFORE.search(
@@ -640,6 +668,11 @@ def _attributions(
             groups = match.groupdict()
             source = groups.get("source") or groups.get("source2") or groups.get("source3") or ""
             found.append(_candidate(text, match.start(), match.end(), ATTRIBUTION, source=source))
+    if "/" in sentence:
+        found += [
+            _candidate(text, m.start(), m.end(), ATTRIBUTION, source=m.group().strip("/"))
+            for m in _AGENCY_SLUG.finditer(text, start, end)
+        ]
     if next(_AGGREGATOR_AT_WORDS.finditer(text, start, end, words), None):
         found.append(_candidate(text, start, end, ATTRIBUTION, source=""))
     return found
@@ -694,10 +727,19 @@ _NOT_SPEAKERS = {
 # --- putting it together ---------------------------------------------------------------------------------
 
 
+# A span never ends on a word that joins it to what it left out.
+_DANGLING = re.compile(r"[\s,]+(?:and|or|the|a|an|of|for|on|in|to|with|by|from|at|as|via)$", re.IGNORECASE)
+
+
 def _candidate(text: str, start: int, end: int, category: str, *, figure=None, source: str = "") -> Candidate:
     start, end = _trim(text, start, end)
-    while end > start and text[end - 1] in ",;:.":
-        end -= 1
+    while True:  # "according to sources, and the" ends at "sources"
+        while end > start and text[end - 1] in ",;:.":
+            end -= 1
+        dangling = _DANGLING.search(text, start, end)
+        if dangling is None or dangling.start() == start:
+            break
+        end = dangling.start()
     return Candidate(start=start, end=end, category=category, quote=text[start:end], figure=figure, source=source)
 
 

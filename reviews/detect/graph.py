@@ -238,13 +238,17 @@ class Picture:
     edges: list[PictureEdge] = field(default_factory=list)
 
 
+BOX_HALF_WIDTH = 95  # the node boxes the template draws: 190 by 22 pixels, centred on the node
+BOX_HALF_HEIGHT = 11
+
+
 def layout(
     graph: SourceGraph,
     width: float = 960,
     *,
     row_gap: float = 34,
     min_column_gap: float = 210,
-    label_chars: int = 28,
+    label_chars: int = 26,
     margin: float = 24,
 ) -> Picture:
     """A layered drawing: articles and outlets in the right-hand column, each source one column further left
@@ -264,7 +268,7 @@ def layout(
     columns = max(column.values()) + 1
     row = _rows(dag, column, columns, {key: digraph.nodes[key]["label"] for key in digraph.nodes})
 
-    half_label = label_chars * 3.6  # about half a label's width at 12px
+    half_label = BOX_HALF_WIDTH
     gap = min_column_gap if columns == 1 else max(min_column_gap, (width - 2 * half_label - 2 * margin) / (columns - 1))
     width = max(width, 2 * (half_label + margin) + (columns - 1) * gap)
     top = margin + 14  # room for the first row's labels
@@ -289,6 +293,13 @@ def layout(
     edges = []
     for u, v, data in sorted(digraph.edges(data=True), key=lambda e: (e[0], e[1])):
         (x1, y1), (x2, y2) = point(u), point(v)
+        # From box edge to box edge, so the arrowhead sits outside the box it points at.
+        if x1 != x2:
+            step = BOX_HALF_WIDTH if x1 > x2 else -BOX_HALF_WIDTH
+            x1, x2 = x1 - step, x2 + step
+        else:
+            step = BOX_HALF_HEIGHT if y1 < y2 else -BOX_HALF_HEIGHT
+            y1, y2 = y1 + step, y2 - step
         edges.append(PictureEdge(x1, y1, x2, y2, data["count"], data["in_cycle"]))
     return Picture(width=round(width, 1), height=round(height, 1), nodes=nodes, edges=edges)
 
