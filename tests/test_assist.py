@@ -79,7 +79,13 @@ def test_every_label_quotes_exactly_what_sits_at_its_offsets(name):
 def test_anchored_patterns_find_exactly_what_a_plain_search_finds():
     texts = [path.read_text(encoding="utf-8") for path in [*sorted(DATA.glob("*/*.txt")), *sorted(SEEDS.glob("*.txt"))]]
     texts += generate_articles(40, seed=7)
-    patterns = (detector._GENEVA, detector._UNQUANTIFIED, detector._ATTACK_ON_OBJECT, detector._AGGREGATOR)
+    patterns = (
+        detector._GENEVA,
+        detector._UNQUANTIFIED,
+        detector._ATTACK_ON_OBJECT,
+        detector._AGGREGATOR,
+        detector._TOLL,
+    )
     for pattern in (*patterns, detector._ACCORDING, detector._SPEECH):
         anchored = AnchoredPattern(pattern)
         assert anchored.words is not None, "the pattern no longer tells which words it can start with"

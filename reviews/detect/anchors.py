@@ -16,6 +16,7 @@ from re import _constants as sre  # the parser's own names; the parse tree is st
 from re import _parser
 
 _WORD = re.compile(r"\w+")
+_WORD_PREFIX = re.compile(r"\w*")
 
 
 def _starts(items: list, index: int = 0) -> set[str] | None:
@@ -54,48 +55,159 @@ def _starts(items: list, index: int = 0) -> set[str] | None:
     return None
 
 
+def _word_starts(source: str, flags: int) -> tuple[set[str], tuple[str, ...]] | None:
+    """(whole first words, prefixes) a match of `source` can start with; None when that cannot be told."""
+    try:
+        starts = _starts(list(_parser.parse(source, flags)))
+    except Exception:  # an unusual construct: the caller falls back to a plain search
+        return None
+    if starts is None or "" in starts:
+        return None
+    # A start such as "mass graves" or "ill-treat" is checked on the first word of the text there (the word
+    # ends where the literal leaves the word characters), "massacr" as a prefix of that word.
+    # Compared lower-cased: for a case-sensitive pattern that tries a few more words, never fewer.
+    firsts = {start.lower() for start in starts}
+    words, prefixes = set(), set()
+    for start in firsts:
+        word = _WORD_PREFIX.match(start).group()
+        if not word:
+            return None  # starts with punctuation: no word to anchor at
+        (prefixes if word == start else words).add(word)
+    return words, tuple(sorted(prefixes))
+
+
+def _split_alternatives(source: str) -> tuple[str, list[str], str] | None:
+    """ "(?=\\w)\\b(?:A|B|C)\\b" -> ("(?=\\w)\\b", ["A", "B", "C"], "\\b"): the first group's top-level branches."""
+    opening = source.find("(?:")
+    if opening < 0:
+        return None
+    depth, index, branches, begin = 0, opening, [], opening + 3
+    in_class = False
+    while index < len(source):
+        char = source[index]
+        if char == "\\":
+            index += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth == 0:
+                branches.append(source[begin:index])
+                after = source[index + 1 :]
+                # "(?:a|b)*c" cannot be split by branch: the group repeats.
+                return None if after[:1] in ("*", "+", "?", "{") else (source[:opening], branches, after)
+        elif char == "|" and depth == 1:
+            branches.append(source[begin:index])
+            begin = index + 1
+        index += 1
+    return None
+
+
 class AnchoredPattern:
-    """A compiled word pattern that finds what `finditer` finds, trying only words it can start at."""
+    """A compiled word pattern that finds what `finditer` finds, trying only words it can start at.
+
+    A pattern that is one long alternation ("massacred|mass graves|…") is also split by branch: at a word,
+    only the branches that can start with that word are tried, in their order, so the match is the one the
+    whole pattern would give."""
 
     def __init__(self, pattern: re.Pattern) -> None:
         self.pattern = pattern
-        starts = None
-        try:
-            starts = _starts(list(_parser.parse(pattern.pattern, pattern.flags)))
-        except Exception:  # an unusual construct: fall back to a plain search
-            starts = None
-        if starts is not None and "" in starts:
-            starts = None
-        # A start such as "mass graves" or "massacr" is checked on the first word of the text there.
-        self.words: set[str] | None = None
-        self.prefixes: tuple[str, ...] = ()
-        if starts is not None:
-            # Compared lower-cased: for a case-sensitive pattern that tries a few more words, never fewer.
-            firsts = {start.lower() for start in starts}
-            self.words = {start.split(" ")[0] for start in firsts if " " in start}
-            self.prefixes = tuple(sorted({start for start in firsts if " " not in start}))
+        starts = _word_starts(pattern.pattern, pattern.flags)
+        self.words: set[str] | None = starts[0] if starts else None
+        self.prefixes: tuple[str, ...] = starts[1] if starts else ()
+        # Which words can start a match, remembered: news text repeats its words, so after a few articles
+        # a sentence is checked by two set operations instead of hundreds of prefix tests per word.
+        self._seen: set[str] = set()
+        self._starting: set[str] = set()
+        self._branches: list[tuple[set[str], tuple[str, ...]]] | None = None
+        self._by_word: dict[str, re.Pattern] = {}
+        self._by_branches: dict[tuple[int, ...], re.Pattern] = {}
+        split = _split_alternatives(pattern.pattern) if starts and not pattern.groupindex else None
+        if split is not None and len(split[1]) > 1:
+            before, branches, after = split
+            sources = [f"{before}(?:{branch}){after}" for branch in branches]
+            found = [_word_starts(source, pattern.flags) for source in sources]
+            if all(found):
+                self._before, self._after, self._sources = before, after, branches
+                self._branches = found  # type: ignore[assignment]
 
-    def may_match(self, words: list[tuple[int, str]]) -> bool:
+    def _pattern_at(self, token: str) -> re.Pattern:
+        """The pattern to try where `token` starts: only the branches that can start with it."""
+        found = self._by_word.get(token)
+        if found is None:
+            if self._branches is None:
+                found = self.pattern
+            else:
+                chosen = tuple(
+                    index
+                    for index, (words, prefixes) in enumerate(self._branches)
+                    if token in words or token.startswith(prefixes)
+                )
+                found = self._by_branches.get(chosen)
+                if found is None:
+                    body = "|".join(self._sources[index] for index in chosen)
+                    found = self._by_branches[chosen] = re.compile(
+                        f"{self._before}(?:{body}){self._after}", self.pattern.flags
+                    )
+            if len(self._by_word) > 100_000:
+                self._by_word.clear()
+            self._by_word[token] = found
+        return found
+
+    def starting(self, words: Words) -> set[str]:
+        """The words of `words` that can start a match."""
+        tokens = words.tokens
+        new = tokens - self._seen
+        if new:
+            if len(self._seen) > 100_000:  # bounded memory on an unusual vocabulary
+                self._seen, self._starting = set(), set()
+                new = tokens
+            self._seen |= new
+            self._starting.update(t for t in new if t in self.words or t.startswith(self.prefixes))
+        return tokens & self._starting
+
+    def may_match(self, words: Words) -> bool:
         """False when none of the words can start a match (always True for a pattern that cannot tell)."""
-        if self.words is None:
-            return True
-        return any(token in self.words or token.startswith(self.prefixes) for _, token in words)
+        return self.words is None or bool(self.starting(words))
 
-    def finditer(self, text: str, start: int, end: int, words: list[tuple[int, str]]) -> Iterator[re.Match]:
+    def finditer(self, text: str, start: int, end: int, words: Words) -> Iterator[re.Match]:
         """Matches in text[start:end]; `words` are that stretch's (offset, lower-cased word) from `words_in`."""
         if self.words is None:
             yield from self.pattern.finditer(text, start, end)
             return
+        starting = self.starting(words)
+        if not starting:
+            return
         reached = start
         for offset, token in words:
-            if offset < reached or (token not in self.words and not token.startswith(self.prefixes)):
+            if offset < reached or token not in starting:
                 continue
-            match = self.pattern.match(text, offset, end)
+            match = self._pattern_at(token).match(text, offset, end)
             if match:
                 reached = max(match.end(), offset + 1)
                 yield match
 
 
-def words_in(text: str, start: int, end: int) -> list[tuple[int, str]]:
+class Words(list):
+    """(offset, lower-cased word) pairs of a stretch of text, with the set of its words."""
+
+    @property
+    def tokens(self) -> set[str]:
+        try:
+            return self._tokens
+        except AttributeError:
+            self._tokens = {token for _, token in self}
+            return self._tokens
+
+
+def words_in(text: str, start: int, end: int) -> Words:
     """Each word of text[start:end] with its offset, lower-cased, for `AnchoredPattern.finditer`."""
-    return [(word.start(), word.group().lower()) for word in _WORD.finditer(text, start, end)]
+    lowered = text[start:end].lower()
+    if len(lowered) == end - start:  # lower-casing kept every offset (it does but for a few letters, e.g. "İ")
+        return Words((start + word.start(), word.group()) for word in _WORD.finditer(lowered))
+    return Words((word.start(), word.group().lower()) for word in _WORD.finditer(text, start, end))

@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
-from reviews.detect.anchors import AnchoredPattern, words_in
+from reviews.detect.anchors import AnchoredPattern, Words, words_in
 from reviews.detect.figures import FIGURE, QUALIFIER_PATTERN, SCALES, TENS, UNITS, Figure, figure_from_match
 
 CASUALTY = "casualty"
@@ -141,17 +141,20 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 # What is counted, by the words that say it. Order matters: the first group that matches names it.
 COUNTED_WORDS = [
     ("killed", r"kill(?:ed|ing|s)?|gunned down|butchered|eliminated|murder(?:ed|ing|s)?|slaughter(?:ed|ing)?|massacr(?:ed|ing)|execut(?:ed|ing)"
-     r"|shot dead|shoot(?:ing)? dead|lost their lives|los(?:t|ing) (?:their|his|her) li(?:fe|ves)|fatalities|death toll"),
+     r"|neutrali[sz]ed|shot dead|shoot(?:ing)? dead|lost their lives|los(?:t|ing) (?:their|his|her) li(?:fe|ves)|fatalities|death toll"),
     ("dead", r"dead|died|die|deaths?|bodies|corpses|perished|drowned|slain|buried under (?:the )?rubble"),
     ("wounded", r"wounded|injur(?:ed|ies|ing|es)|hurt|maimed|(?:in )?(?:a )?critical(?:ly)? (?:condition|state|injured)"
-     r"|hospitali[sz]ed|(?:airlifted|taken|rushed|admitted) to (?:a |the )?hospitals?|treated (?:in|at|for)"
+     r"|hospitali[sz]ed|(?:airlifted|taken|rushed|admitted|flown) to (?:a |the )?(?:[\w’'-]+ ){0,3}(?:hospitals?|clinics?"
+     r"|burns? units?|trauma cent(?:re|er)s?)|treated|in intensive care|needed (?:hospital )?treatment"
      r"|seriously (?:injured|wounded|hurt)"),
     ("captured", r"captured|captur(?:e|ing)|taken (?:prisoner|captive|hostage)|prisoners?|POWs?|hostages?|captives?"
      r"|laid down (?:their |his |its )?(?:arms|weapons)"
      r"|surrender(?:ed|ing)?|abducted|kidnapped|held (?:as )?hostages?"),
-    ("arrested", r"arrest(?:ed|ing|s)?|detain(?:ed|ing)?|detentions?|jailed|imprisoned|round(?:ed)? up|in custody"
+    ("arrested", r"arrest(?:ed|ing|s)?|detain(?:ed|ing)?|detainees|detentions?|jailed|imprisoned|round(?:ed)? up|in custody"
+     r"|remand(?:ed|s)?|denied bail|swept up|sweeping up|taken into custody"
      r"|held (?:incommunicado|without charge)"),
-    ("displaced", r"displaced|fled|fleeing|flee|refugees|evacuated|homeless|forced from their homes"
+    ("displaced", r"displaced|fled|fleeing|flee|refugees|evacuated|evacuees|homeless|IDPs|uprooted|expelled|driven"
+     r"|(?:forced|driven|drove|driving|chased|left|leave|leaving|fled) (?:\w+ ){0,4}?from their homes|left their homes"
      r"|left without (?:shelter|homes?)"),
     ("missing", r"missing|disappeared|vanished|unaccounted for|trapped"),
     ("casualties", r"casualties|losses|victims|shot down"),
@@ -166,7 +169,9 @@ PEOPLE = (
     r"|generals|deserters|protesters|demonstrators|journalists|reporters|doctors|medics|nurses|patients|workers"
     r"|students|prisoners|captives|hostages|refugees|migrants|detainees|victims|bodies|corpses|lives|dead"
     r"|newborns|infants|teenagers|passengers|crew members|aid workers|deaths|fatalities|casualties|injuries|martyrs"
-    r"|them|whom|cases"
+    r"|them|whom|cases|mercenaries|insurgents|rebels|gunmen|jihadists|terrorists|miners|employees|staff|crew|crewmen"
+    r"|guests|worshippers|shoppers|pensioners|youths|relatives|bystanders|households|individuals|defendants|evacuees"
+    r"|IDPs|others|sailors|enemy"
     r"|[A-Z][a-z]+(?:ians|ans|ese|is|ish)"
 )
 _FIGURE_THEN_PEOPLE = re.compile(
@@ -198,11 +203,20 @@ _UNQUANTIFIED = re.compile(
     r"|wiped (?:out|off the map)|razed|genocide|ethnic cleansing|carnage|bloodbath|death toll|body count"
     r"|(?:heavy|heavier|huge|massive|enormous|worse|worst|terrible|staggering|significant) (?:losses|casualties|death tolls?)"
     r"|(?:suffered|sustained|taken|took|inflicted) (?:\w+ ){0,3}(?:losses|casualties)"
-    r"|(?:a lot of|many|countless|numerous|scores of) (?:dead|casualties|bodies|corpses|victims|deaths)"
+    r"|(?:a lot of|many|countless|numerous|scores of) (?:dead|casualties|bodies|corpses|victims|deaths|martyrs)"
+    r"|(?:heavy|heavier|heaviest|great|greater|greatest|worst|huge|massive|terrible|appalling) loss(?:es)? of (?:civilian )?li(?:fe|ves)"
+    r"|(?:death )?toll (?:[\w“”\"]+ ){0,3}[“\"]?(?:to rise|would rise|will rise|rising|rose|climbed|climbing|to climb"
+    r"|mounting|mounted)"
+    r"|number of (?:dead|deaths|victims|casualties|injured|wounded) (?:\w+ ){0,3}(?:rise|rising|rose|climb|climbing|grow|growing)"
+    r"|mass (?:arrests|detentions|abductions|deportations?)"
+    r"|(?:executions?|killings?|murders?) of (?:\w+ ){0,3}(?:captured|surrendered|unarmed|wounded|detained|civilians|prisoners"
+    r"|captives|hostages|detainees)"
     r"|(?:kill|killing|killed|murder|murdering|murdered|shoot|shooting|shot|execute|executing|executed|slaughtering)"
     r" [“\"‘]?(?:[\w-]+ ){0,3}(?:civilians|women|children|people|residents|deserters|prisoners|soldiers|troops"
     r"|[A-Z][a-z]+(?:ians|ans|is))"
-    r"|(?:many|most|several|some|countless|numerous|all|half)(?: of)?(?: [\w-]+){0,3} (?:had|have|has|were|was|are)"
+    r"|(?:(?:held|taken) (?:as )?hostages?)"
+    r"|(?:many|most|several|some|countless|numerous|all|half|the rest|others|everyone|thousands|hundreds|dozens)(?: of)?"
+    r"(?: [\w-]+){0,3} (?:had|have|has|were|was|are)"
     r"(?: been)? (?:killed|died|dead|wounded|injured|captured|surrendered|arrested|detained|evacuated|fled|displaced"
     r"|executed|missing)"
     r"|(?:were|was|being|are|been) (?:\w+ )?[“\"‘]?(?:killed|massacred|slaughtered|executed|abducted|kidnapped"
@@ -226,7 +240,7 @@ _VERB_BEFORE = re.compile(
     rf"\b(?:{'|'.join(words for _, words in COUNTED_WORDS)}|lost|losing|among them|among the (?:dead|victims|killed"
     rf"|wounded|injured|slain)(?: (?:are|were|was|is))?|(?:the )?(?:dead|victims|slain|killed|wounded) includ(?:ed|es?)"
     rf"|claim(?:ed|ing|s)? the lives of|(?:deaths?|killings?|murders?"
-    rf"|abductions?|arrests?|detention) of)\s+(?:(?:{QUALIFIER_PATTERN}|between)\s+)?[“\"‘']?$",
+    rf"|abductions?|arrests?|detention) of)\s+(?:(?:to|for)\s+)?(?:(?:{QUALIFIER_PATTERN}|between)\s+)?[“\"‘']?$",
     re.IGNORECASE,
 )
 
@@ -249,6 +263,9 @@ _VERB_AFTER_NUMBER = re.compile(
 
 
 _UNQUANTIFIED_AT_WORDS = AnchoredPattern(_UNQUANTIFIED)
+_TOLL_AT_WORDS = AnchoredPattern(_TOLL)
+_DISPLACED_TOLL = re.compile(r"displaced|refugees", re.IGNORECASE)
+_WOUNDED_TOLL = re.compile(r"wounded|injured", re.IGNORECASE)
 
 
 def _counted_in(text: str) -> str:
@@ -267,21 +284,25 @@ _A_NUMBER = {"dozen", "handful", "hundred", "thousand", "million"}
 _QUALIFIER_BEFORE = re.compile(rf"\b(?:{QUALIFIER_PATTERN})\s+$", re.IGNORECASE)
 
 
-def _number_starts(words: list[tuple[int, str]]) -> Iterator[int]:
+_DIGIT = re.compile(r"\d")
+_MAY_START_NUMBER = frozenset({*_NUMBER_WORDS, "a"})
+
+
+def _number_starts(text: str, start: int, end: int, words: Words) -> Iterator[int]:
     """Offsets of the words a number can start at: digits, number words, "a dozen", "a hundred"."""
+    if words.tokens.isdisjoint(_MAY_START_NUMBER) and not _DIGIT.search(text, start, end):
+        return  # most sentences: no number at all
     for index, (offset, token) in enumerate(words):
         follows = words[index + 1][1] if index + 1 < len(words) else ""
         if token[0].isdigit() or token in _NUMBER_WORDS or (token == "a" and follows in _A_NUMBER):
             yield offset
 
 
-def _figure_matches(
-    patterns: tuple[re.Pattern, ...], text: str, start: int, end: int, words: list[tuple[int, str]]
-) -> list[re.Match]:
+def _figure_matches(patterns: tuple[re.Pattern, ...], text: str, start: int, end: int, words: Words) -> list[re.Match]:
     """What `finditer` of each pattern would find, trying the patterns only where a number starts."""
     found: list[re.Match] = []
     reached = [start] * len(patterns)
-    for position in _number_starts(words):
+    for position in _number_starts(text, start, end, words):
         if all(position < mark for mark in reached):
             continue
         qualifier = _QUALIFIER_BEFORE.search(text, max(start, position - 25), position)
@@ -296,7 +317,7 @@ def _figure_matches(
     return found
 
 
-def _casualties(text: str, start: int, end: int, words: list[tuple[int, str]]) -> list[Candidate]:
+def _casualties(text: str, start: int, end: int, words: Words) -> list[Candidate]:
     found: list[Candidate] = []
     # A bare figure counts too when a casualty word stands right before or shortly after it ("killing 14").
     for match in _figure_matches((_FIGURE_THEN_VERB, _FIGURE_THEN_PEOPLE, FIGURE), text, start, end, words):
@@ -323,20 +344,21 @@ def _casualties(text: str, start: int, end: int, words: list[tuple[int, str]]) -
         if figure is None:
             continue
         found.append(_candidate(text, span_start, span_end, CASUALTY, figure=figure))
-    for match in _TOLL.finditer(text, start, end):
-        counted = "displaced" if re.search(r"displaced|refugees", match.group(), re.IGNORECASE) else "dead"
-        counted = "wounded" if re.search(r"wounded|injured", match.group(), re.IGNORECASE) else counted
+    for match in _TOLL_AT_WORDS.finditer(text, start, end, words):
+        counted = "displaced" if _DISPLACED_TOLL.search(match.group()) else "dead"
+        counted = "wounded" if _WOUNDED_TOLL.search(match.group()) else counted
         figure = figure_from_match(match, counted)
         if figure is not None:
             found.append(_candidate(text, match.start(), match.end(), CASUALTY, figure=figure))
     for match in _UNQUANTIFIED_AT_WORDS.finditer(text, start, end, words):
         found.append(_candidate(text, match.start(), match.end(), CASUALTY))
-    # Civilians killed or wounded are also an attack on civilians, a Geneva Convention concern.
+    # Civilians killed (not those who died or were hurt, which may be an accident) are also an attack on
+    # civilians, a Geneva Convention concern.
     found += [
         replace(candidate, category=GENEVA, figure=None)
         for candidate in found
         if _CIVILIAN_VICTIMS.search(candidate.quote)
-        and (candidate.figure is None or candidate.figure.counted in ("killed", "dead", "wounded", ""))
+        and (candidate.figure is None or candidate.figure.counted in ("killed", ""))
     ]
     return found
 
@@ -346,13 +368,17 @@ def _is_count(text: str, match: re.Match) -> bool:
     after = text[match.end("amount") : match.end("amount") + 12]
     if _NOT_A_COUNT.match(after) or _YEAR_OR_DATE.match(amount.strip()):
         return False
-    if amount.lower() in ("one", "a") and re.match(r"\s+of\b", text[match.end("amount") :]):
+    if amount.lower() in ("one", "a") and _OF_AFTER.match(text, match.end("amount")):
         return False  # "one of the seven officers" counts seven, not one
-    before = text[max(0, match.start() - 12) : match.start()]
-    if re.search(r"(?:\d[.,:]|[$€£#]|No\.\s?|\b[Nn]o\s)$", before):
+    if _NOT_A_COUNT_BEFORE.search(text[max(0, match.start() - 12) : match.start()]):
         return False
     # Ordinals written as words or units ("the 126th brigade") are not counts; "a dozen" is.
-    return not re.match(r"(?:st|nd|rd|th)\b", after)
+    return not _ORDINAL_SUFFIX.match(after)
+
+
+_OF_AFTER = re.compile(r"\s+of\b")
+_NOT_A_COUNT_BEFORE = re.compile(r"(?:\d[.,:]|[$€£#]|No\.\s?|\b[Nn]o\s)$")
+_ORDINAL_SUFFIX = re.compile(r"(?:st|nd|rd|th)\b")
 
 
 # --- Geneva Convention and prisoner-of-war concerns -------------------------------------------------------
@@ -364,6 +390,9 @@ CIVILIAN_OBJECTS = (
     r"|civilian (?:objects|infrastructure|areas|targets|buildings)|(?:humanitarian|aid) convoys?|ambulances?|baker(?:y|ies)"
     r"|refugee camps?|kindergartens?|universities|theatres?|theaters?|maternity|wards?|convoys?|buses"
     r"|wedding (?:party|parties|celebrations?|guests)|weddings?|ferr(?:y|ies)|factor(?:y|ies)|dams?"
+    r"|bus (?:terminals?|stations?|stops?)|(?:train|railway) stations?|(?:refugee |displacement |IDP )?camps?|tents"
+    r"|(?:bread|food|aid) (?:lines?|queues?|distribution(?: points?| centres?| centers?| sites?)?)|distribution points?"
+    r"|playgrounds?|villages?|neighbou?rhoods?|orphanages?|nursing homes?|places of worship"
 )
 _GENEVA = re.compile(
     r"(?=\w)\b(?:(?:the |third |fourth |1949 )*Geneva Conventions?(?: \(?(?:III|IV|3|4)\)?)?"
@@ -371,13 +400,14 @@ _GENEVA = re.compile(
     r"|Additional Protocols?|international humanitarian law|(?:laws|rules|customs) of (?:war|armed conflict)"
     r"|war crimes?|crimes? against humanity|prisoners?(?: of war)?|POWs?|captives?|(?:captured|captive|imprisoned"
     r"|detained|kidnapped|abducted) (?:\w+ ){0,4}(?:soldiers?|troops|servicem[ae]n|pilots?|personnel|fighters?"
-    r"|officers?|m[ae]n|commanders?)|(?:soldiers?|troops|servicem[ae]n|pilots?|personnel|fighters?|officers?"
+    r"|officers?|m[ae]n|commanders?|sailors|marines|guards|combatants|crew(?:men)?)|(?:soldiers?|troops|servicem[ae]n|pilots?|personnel|fighters?|officers?"
     r"|commanders?) (?:who were |who had been |were |being )?(?:captured|imprisoned|kidnapped|abducted|held captive)"
     r"|public curiosity|humiliat(?:ed|ing|ion)|(?:paraded|displayed|exhibited|shown|presented|filmed|seen|appeared"
     r"|broadcast|aired|circulated"
     r"|tears|sobbing|crying) (?:[\w’'-]+ ){0,4}(?:on (?:live |state )?(?:TV|television|camera|video|social media)"
     r"|(?:in front of|before|to) (?:the )?(?:[\w’'-]+ ){0,2}(?:press|media|cameras|journalists|reporters))"
-    r"|coerc(?:ed|ion|ive)|forced (?:confessions?|statements?|to (?:speak|confess|apologi[sz]e|say|read|record))"
+    r"|coerc(?:ed|ion|ive)|forced (?:confessions?|statements?|to (?:speak|confess|apologi[sz]e|say|read|record|beg|plead"
+    r"|kneel|denounce|thank|praise|sing|chant))"
     r"|under duress|tortur(?:ed|e|ing)|ill-treat(?:ed|ment)|mistreat(?:ed|ment)|interrogat(?:ed|ion)"
     r"|human shields?|bombings|(?:sheltering|hiding|fleeing) from (?:\w+ ){0,2}(?:bombs|shelling|airstrikes|strikes"
     r"|missiles|rockets)|(?:attacks?|strikes?|shelling|bombing|firing|fire) (?:on|at|against)"
@@ -390,7 +420,18 @@ _GENEVA = re.compile(
     r"|airstrikes?|air strikes?|indiscriminate \w+|deserters? (?:are |were )?(?:shot|executed)"
     # how prisoners and detainees are held and shown
     r"|(?:hands|eyes|wrists) (?:were )?(?:bound|tied)|blindfolded|bruised|(?:agreed|forced|made) to be filmed"
-    r"|(?:well|badly|ill|humanely|inhumanely) treated|treatment of (?:\w+ ){0,2}(?:prisoners|detainees|captives|POWs)"
+    r"|(?:well|badly|ill|humanely|inhumanely) treated|treated (?:humanely|inhumanely|cruelly|badly|well)"
+    r"|protect(?:ion of|ing)? civilians|(?:sheltering|housing) (?:\w+ ){0,2}civilians|used as (?:a )?shelter"
+    r"|starvation (?:\w+ ){0,4}(?:method|weapon) of (?:war|warfare)"
+    r"|(?:humanitarian |aid )?access (?:\w+ ){0,5}(?:denied|blocked|refused|restricted|obstructed)"
+    r"|(?:denied|blocked|refused|obstructed|denying|blocking|obstructing) (?:\w+ ){0,3}(?:humanitarian )?access"
+    r"|(?:blocked|prevented|stopped|blocking|preventing|stopping) (?:\w+ ){0,4}(?:aid|food|flour|convoys?|trucks|medicines?"
+    r"|supplies|deliveries)"
+    r"|parad(?:ed|ing) (?:[\w’'-]+ ){0,5}(?:captured|captives?|prisoners?|POWs?|in front of|before|through|like)"
+    r"|(?:execut(?:ed|ing)|shot|shooting|killed|killing|murder(?:ed|ing)) (?:[\w-]+ ){0,3}(?:captured|captive|surrendered|unarmed"
+    r"|wounded|detained) (?:[\w-]+ ){0,2}(?:soldiers?|troops|servicem[ae]n|guards|sailors|pilots?|men|fighters|prisoners"
+    r"|combatants|crew)"
+    r"|treatment of (?:\w+ ){0,2}(?:prisoners|detainees|captives|POWs)"
     r"|access to (?:[\w“”\"]+ ){0,4}(?:detainees|prisoners|captives|persons detained|POWs)"
     r"|held (?:incommunicado|without (?:charge|trial|access))"
     r"|(?:beat|beaten|beating|beat up) (?:\w+ ){0,2}(?:protesters|detainees|prisoners|civilians|demonstrators|captives)"
@@ -421,7 +462,8 @@ _GENEVA = re.compile(
 # that name such a place, which keeps the detector fast.
 _CIVILIAN_OBJECT = re.compile(rf"(?=\w)\b(?:{CIVILIAN_OBJECTS})\b", re.IGNORECASE)
 _ATTACK_ON_OBJECT = re.compile(
-    rf"(?=\w)\b(?:(?:missiles?|rockets?|shells?|strikes?|airstrikes?|bombs?|drones?|artillery(?: fire)?|shelling|gunfire|attacks?)"
+    rf"(?=\w)\b(?:(?:missiles?|rockets?|shells?|strikes?|airstrikes?|bombs?|drones?|artillery(?: fire)?|shelling|gunfire|attacks?"
+    rf"|warplanes|jets|aircraft|helicopters|gunships|shellfire)"
     rf" (?:\w+ ){{0,2}}(?:hit|hits|struck|strikes|slammed into|landed on|destroyed|damaged|tore through|targeted)"
     rf" (?:[\w’'-]+ ){{0,3}}(?:{CIVILIAN_OBJECTS})"
     rf"|(?:shelling|bombing|bombardment|strikes?|airstrikes?|attacks?|assaults?|raids?) (?:of|on|against|targeting)"
@@ -432,7 +474,9 @@ _ATTACK_ON_OBJECT = re.compile(
     rf"|(?:{CIVILIAN_OBJECTS})(?: [\w’'-]+){{0,3}} (?:treated|used) as (?:a )?(?:military )?targets?"
     rf"|(?:shell(?:ed|ing)?|bomb(?:ed|ing)?|burn(?:ed|t|ing)?|attack(?:ed|ing)?|hit|struck|target(?:ed|ing)?"
     rf"|destroy(?:ed|ing)?)(?: down)? (?:the |a |an |two |several |their )?(?:[\w’'-]+ ){{0,2}}(?:{CIVILIAN_OBJECTS})"
-    rf"|(?:{CIVILIAN_OBJECTS})(?: [\w,’'-]+){{0,4}} (?:hit|struck|shelled|bombed|destroyed) by"
+    rf"|(?:{CIVILIAN_OBJECTS})(?: [\w,’'-]+){{0,4}} (?:hit|struck|shelled|bombed|destroyed|damaged) by"
+    rf"|(?:placing|placed|positioned|stationed|hiding|hid|using|used|deploying|deployed) (?:[\w,’'-]+ ){{0,6}}(?:in|inside|near|among)"
+    rf" (?:[\w,’'-]+ ){{0,3}}(?:{CIVILIAN_OBJECTS})"
     rf"|damage to (?:the )?(?:[\w’'-]+ ){{0,2}}(?:{CIVILIAN_OBJECTS})"
     rf"|(?:{CIVILIAN_OBJECTS})(?: [\w,’'-]+){{0,6}} (?:came|comes|coming|come) under (?:fire|attack|shelling)"
     r")\b",
@@ -445,7 +489,7 @@ _CIVILIAN_OBJECT_AT_WORDS = AnchoredPattern(_CIVILIAN_OBJECT)
 _ATTACK_AT_WORDS = AnchoredPattern(_ATTACK_ON_OBJECT)
 
 
-def _geneva(text: str, start: int, end: int, words: list[tuple[int, str]]) -> list[Candidate]:
+def _geneva(text: str, start: int, end: int, words: Words) -> list[Candidate]:
     found = [_candidate(text, m.start(), m.end(), GENEVA) for m in _GENEVA_AT_WORDS.finditer(text, start, end, words)]
     if _CIVILIAN_OBJECT_AT_WORDS.may_match(words):
         attacks = _ATTACK_AT_WORDS.finditer(text, start, end, words)
@@ -478,21 +522,24 @@ SPEECH_VERBS = (
     r"conceded|recogni[sz]ed|talked about|spoke about|say|report|documented|attributed|estimated|admit|admits|"
     r"admitted|indicate|indicates|indicated|warn|allege|alleges|blamed|received reports|acknowledges|verified|has verified|have verified|"
     r"recorded|counted|has counted|accused|believe|believes|estimate|estimates|reports|claims|notes|writes|"
-    r"testified|recounted|posted(?= (?:on|to|that|a|an|in|online)\b|:)|"
+    r"testified|recounted|posted(?= (?:on|to|that|a|an|in|online)\b|:)|insists|maintains|maintained|contends|contended|"
+    r"boasted|bragged|branded|described|emphasises|emphasizes|stresses|considers|consider|quoted as saying|"
+    r"(?:issued|released|published) (?:a |an )?(?:statement|communiqu[eé]|press release)|draws? attention|"
     r"(?:dismissed|rejected|disputed) (?:the |these |those |such )?(?:reports?|claims?|allegations?|accusations?|figures?)|"
     r"tell of|told of|described how|have described|has described|(?:is|are|was|were) said to|"
     r"called on|called for|called out|went on to (?:say|apologi[sz]e|add|claim|describe)|according to"
 )
 _ACCORDING = re.compile(
     rf"(?=\w)\b(?i:according to|as per|citing|quoting|as reported by|reported by) "
-    rf"(?P<source>{_SOURCE}|{_LOWER_SOURCE})(?P<via>(?:,? (?:via|through|and|citing|quoting) (?:{_SOURCE}))*)",
+    rf"(?P<source>{_SOURCE}|{_LOWER_SOURCE}|(?:[\w’'-]+ ){{0,4}}[\w’'-]+)"
+    rf"(?P<via>(?:,? (?:via|through|and|citing|quoting) (?:{_SOURCE}))*)",
 )
 _SPEECH = re.compile(rf"(?=\w)\b(?:(?:has|have|had|also|then|later|previously|would|once again) )*(?:{SPEECH_VERBS})\b")
 _PLURAL_BEFORE = re.compile(
     r"(?:\b(?!(?:this|was|has|is|us|its|his|hers|yes)\s)[a-z]{3,}s|\b[A-Z][\w-]*[a-z][\w-]*|[A-Z]{2,}\)?)\s+$"
 )
 # Third-person forms that are as often plural nouns: a reporting verb only after a subject that can speak.
-_S_FORMS = {"estimates", "reports", "claims", "notes", "writes"}
+_S_FORMS = {"estimates", "reports", "claims", "notes", "writes", "described", "consider", "considers", "maintains"}
 _SUBJECT_BEFORE = re.compile(
     r"(?:\b(?!(?:The|This|That|These|Those|Their|Its|His|Her|Such|Some|Many|Media|News|Press|Local|Other)\s)"
     r"[A-Z][\w’'-]*[a-z][\w’'-]*|\b[A-Z]{2,}\)?|\b(?:ministry|government|army|military|agency|office|police|group"
@@ -501,7 +548,7 @@ _SUBJECT_BEFORE = re.compile(
 )
 _NOUN_USE = re.compile(
     r"\b(?:a|an|the|this|that|their|his|her|its|our|any|no|latest|new|official|final|initial|early|rough|some)\s+"
-    r"(?:estimate|say|believe|recorded|counted|verified)$",
+    r"(?:estimate|estimated|say|believe|recorded|counted|verified)$",
     re.IGNORECASE,
 )
 _SHOWN = re.compile(
@@ -541,7 +588,7 @@ _UNVERIFIED = re.compile(
     r" (?:be )?(?:independently )?(?:verif(?:y|ied)|confirm(?:ed)?)\b",
     re.IGNORECASE,
 )
-_PASSIVE = re.compile(r"\b(?:was|were|been|being|is|are|be)\s+$")
+_PASSIVE = re.compile(r"\b(?:was|were|been|being|is|are|be)\s+(?:(?:now|also|not|still|yet|\w+ly)\s+)?$")
 _NAME_BEFORE = re.compile(r"\b[A-Z][\w’'-]+\s+$")
 _CLAUSE_BREAK = re.compile(r"[.;:!?\"“”‘]|’(?!s\b)|\b(?:and|but|while|as|after|before|because|that|which|when)\b")
 _INVERTED_SUBJECT = re.compile(
@@ -625,9 +672,7 @@ _SPEECH_AT_WORDS = AnchoredPattern(_SPEECH)
 _QUOTE_MARKS = "\"“”‘’'"
 
 
-def _attributions(
-    text: str, start: int, end: int, paragraph: tuple[int, int], words: list[tuple[int, str]]
-) -> list[Candidate]:
+def _attributions(text: str, start: int, end: int, paragraph: tuple[int, int], words: Words) -> list[Candidate]:
     found: list[Candidate] = []
     sentence = text[start:end]
     credits = (_SOURCE_LINE, _CREDIT, _CREDIT_TAIL) if (start, end) == paragraph else (_CREDIT,)
@@ -660,7 +705,7 @@ def _attributions(
         ):
             continue  # "..., claiming they were" continues a clause; "Zelensky claiming" names a speaker
         found.append(_speaker(text, start, end, match))
-    vocabulary = {token for _, token in words}
+    vocabulary = words.tokens
     for pattern, needed in _GATED:
         if vocabulary.isdisjoint(needed):
             continue
@@ -736,10 +781,10 @@ def _candidate(text: str, start: int, end: int, category: str, *, figure=None, s
     while True:  # "according to sources, and the" ends at "sources"
         while end > start and text[end - 1] in ",;:.":
             end -= 1
-        dangling = _DANGLING.search(text, start, end)
+        dangling = _DANGLING.search(text, max(start, end - 24), end)
         if dangling is None or dangling.start() == start:
             break
-        end = dangling.start()
+        start, end = _trim(text, start, dangling.start())
     return Candidate(start=start, end=end, category=category, quote=text[start:end], figure=figure, source=source)
 
 

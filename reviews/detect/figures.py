@@ -88,19 +88,24 @@ class Figure:
         return " ".join(word for word in words if word)
 
 
+_SCALED = re.compile(rf"([\d.,]+)\s+({'|'.join(SCALES)})")
+_THOUSANDS_COMMA = re.compile(r"\d{1,3}(?:,\d{3})+")
+_THOUSANDS_POINT = re.compile(r"\d{1,3}(?:\.\d{3})+")
+_PLAIN_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
 def parse_number(text: str) -> float | None:
     """The value of a number in digits or words: "2,000" -> 2000, "twenty-five" -> 25, "1.5 million"."""
     text = text.strip().lower()
     scale = 1
-    for word, factor in SCALES.items():
-        if re.fullmatch(rf"[\d.,]+\s+{word}", text):
-            text, scale = text.rsplit(None, 1)[0], factor
-            break
-    if re.fullmatch(r"\d{1,3}(?:,\d{3})+", text):
+    scaled = _SCALED.fullmatch(text)
+    if scaled:
+        text, scale = scaled.group(1), SCALES[scaled.group(2)]
+    if _THOUSANDS_COMMA.fullmatch(text):
         return int(text.replace(",", "")) * scale
-    if re.fullmatch(r"\d{1,3}(?:\.\d{3})+", text):  # a thousands point, as much of Europe writes it
+    if _THOUSANDS_POINT.fullmatch(text):  # a thousands point, as much of Europe writes it
         return int(text.replace(".", "")) * scale
-    if re.fullmatch(r"\d+(?:\.\d+)?", text):
+    if _PLAIN_NUMBER.fullmatch(text):
         return float(text) * scale
     return _parse_words(text)
 
