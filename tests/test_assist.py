@@ -31,15 +31,16 @@ def _import(team, text: str, source: str):
 # --- the detector's quality on hand-labelled sets ----------------------------------------------------
 
 DATA = Path(__file__).parent / "data"
-# (texts, labels, the least recall and the least precision per category). Four sets, each labelled by
+# (texts, labels, the least recall and the least precision per category). Five sets, each labelled by
 # someone who had not seen the detector. The seeds and the first held-out set were then used to develop
-# it and must meet the aim; the second and third were measured blind first (the release note gives those
-# figures), then used for development too, so they guard against regressions at the level reached.
+# it and must meet the aim; the others were measured blind first (the closing notes give those figures),
+# then used for development too, so they guard against regressions at the level reached.
 LABELLED_SETS = {
     "seeds": (SEEDS, DATA / "seed_labels.json", 0.9, 0.75),
     "heldout": (DATA / "heldout", DATA / "heldout_labels.json", 0.9, 0.75),
     "blind": (DATA / "blind", DATA / "blind_labels.json", 0.85, 0.7),
     "final": (DATA / "final", DATA / "final_labels.json", 0.75, 0.75),
+    "fresh": (DATA / "fresh", DATA / "fresh_labels.json", 0.85, 0.75),
 }
 
 

@@ -401,7 +401,8 @@ _GENEVA = re.compile(
     r"|war crimes?|crimes? against humanity|prisoners?(?: of war)?|POWs?|captives?|(?:captured|captive|imprisoned"
     r"|detained|kidnapped|abducted) (?:\w+ ){0,4}(?:soldiers?|troops|servicem[ae]n|pilots?|personnel|fighters?"
     r"|officers?|m[ae]n|commanders?|sailors|marines|guards|combatants|crew(?:men)?)|(?:soldiers?|troops|servicem[ae]n|pilots?|personnel|fighters?|officers?"
-    r"|commanders?) (?:who were |who had been |were |being )?(?:captured|imprisoned|kidnapped|abducted|held captive)"
+    r"|commanders?) (?:who were |who had been |were |being |who )?(?:captured|imprisoned|kidnapped|abducted|held captive"
+    r"|surrendered)"
     r"|public curiosity|humiliat(?:ed|ing|ion)|(?:paraded|displayed|exhibited|shown|presented|filmed|seen|appeared"
     r"|broadcast|aired|circulated"
     r"|tears|sobbing|crying) (?:[\w’'-]+ ){0,4}(?:on (?:live |state )?(?:TV|television|camera|video|social media)"
@@ -415,14 +416,15 @@ _GENEVA = re.compile(
     r"|(?:bomb(?:ing|ed|s)?|shell(?:ing|ed)?|shoot(?:ing)?|shot|kill(?:ing|ed)?|murder(?:ing|ed)?|target(?:ing|ed)?"
     r"|attack(?:ing|ed)?|strik(?:ing|e)|slaughter(?:ing|ed)?) [“\"‘]?(?:[\w,-]+ ){0,3}(?:civilians|villagers|patients"
     r"|nurses|doctors|aid workers|residents|hospitals|schools|homes|evacuees"
-    r"|women and children|children|innocent \w+|public places|cities)"
+    r"|women and children|children|innocent \w+|public places|cities|displaced (?:people|persons|families)|refugees"
+    r"|evacuees|families)"
     r"|civilians? (?:came |come )?under fire|civilian (?:casualties|deaths|targets|areas|infrastructure)"
     r"|airstrikes?|air strikes?|indiscriminate \w+|deserters? (?:are |were )?(?:shot|executed)"
     # how prisoners and detainees are held and shown
     r"|(?:hands|eyes|wrists) (?:were )?(?:bound|tied)|blindfolded|bruised|(?:agreed|forced|made) to be filmed"
     r"|(?:well|badly|ill|humanely|inhumanely) treated|treated (?:humanely|inhumanely|cruelly|badly|well)"
     r"|protect(?:ion of|ing)? civilians|(?:sheltering|housing) (?:\w+ ){0,2}civilians|used as (?:a )?shelter"
-    r"|starvation (?:\w+ ){0,4}(?:method|weapon) of (?:war|warfare)"
+    r"|starvation (?:\w+ ){0,6}(?:method|weapon) of (?:war|warfare)"
     r"|(?:humanitarian |aid )?access (?:\w+ ){0,5}(?:denied|blocked|refused|restricted|obstructed)"
     r"|(?:denied|blocked|refused|obstructed|denying|blocking|obstructing) (?:\w+ ){0,3}(?:humanitarian )?access"
     r"|(?:blocked|prevented|stopped|blocking|preventing|stopping) (?:\w+ ){0,4}(?:aid|food|flour|convoys?|trucks|medicines?"
@@ -469,7 +471,8 @@ _ATTACK_ON_OBJECT = re.compile(
     rf"|(?:shelling|bombing|bombardment|strikes?|airstrikes?|attacks?|assaults?|raids?) (?:of|on|against|targeting)"
     rf" (?:[\w’'-]+ ){{0,3}}(?:{CIVILIAN_OBJECTS})"
     rf"|(?:{CIVILIAN_OBJECTS})(?: [\w,’'-]+){{0,8}} (?:was|were|has been|have been|had been) (?:also |repeatedly |deliberately )?"
-    r"(?:hit|shelled|bombed|struck|targeted|destroyed|attacked|burned|burnt|razed)"
+    r"(?:hit|shelled|bombed|struck|targeted|destroyed|attacked|burned|burnt|razed|damaged)"
+    rf"|(?:{CIVILIAN_OBJECTS}) (?:strikes?|airstrikes?|attacks?|shelling|bombings?|massacres?)"
     rf"|fired (?:[\w-]+ ){{0,4}}(?:shells|rockets|missiles|rounds) (?:at|on|into) (?:[\w’'-]+ ){{0,3}}(?:{CIVILIAN_OBJECTS})"
     rf"|(?:{CIVILIAN_OBJECTS})(?: [\w’'-]+){{0,3}} (?:treated|used) as (?:a )?(?:military )?targets?"
     rf"|(?:shell(?:ed|ing)?|bomb(?:ed|ing)?|burn(?:ed|t|ing)?|attack(?:ed|ing)?|hit|struck|target(?:ed|ing)?"
@@ -525,7 +528,8 @@ SPEECH_VERBS = (
     r"testified|recounted|posted(?= (?:on|to|that|a|an|in|online)\b|:)|insists|maintains|maintained|contends|contended|"
     r"boasted|bragged|branded|described|emphasises|emphasizes|stresses|considers|consider|quoted as saying|"
     r"(?:issued|released|published) (?:a |an )?(?:statement|communiqu[eé]|press release)|draws? attention|"
-    r"(?:dismissed|rejected|disputed) (?:the |these |those |such )?(?:reports?|claims?|allegations?|accusations?|figures?)|"
+    r"(?:dismissed|rejected|disputed) (?:the |these |those |such |that |this )?(?:reports?|claims?|allegations?|accusations?|figures?"
+    r"|statements?|accounts?)|"
     r"tell of|told of|described how|have described|has described|(?:is|are|was|were) said to|"
     r"called on|called for|called out|went on to (?:say|apologi[sz]e|add|claim|describe)|according to"
 )
@@ -539,12 +543,24 @@ _PLURAL_BEFORE = re.compile(
     r"(?:\b(?!(?:this|was|has|is|us|its|his|hers|yes)\s)[a-z]{3,}s|\b[A-Z][\w-]*[a-z][\w-]*|[A-Z]{2,}\)?)\s+$"
 )
 # Third-person forms that are as often plural nouns: a reporting verb only after a subject that can speak.
-_S_FORMS = {"estimates", "reports", "claims", "notes", "writes", "described", "consider", "considers", "maintains"}
+_S_FORMS = {
+    "estimates",
+    "reports",
+    "claims",
+    "notes",
+    "writes",
+    "described",
+    "consider",
+    "considers",
+    "maintains",
+    "states",
+}
 _SUBJECT_BEFORE = re.compile(
     r"(?:\b(?!(?:The|This|That|These|Those|Their|Its|His|Her|Such|Some|Many|Media|News|Press|Local|Other)\s)"
     r"[A-Z][\w’'-]*[a-z][\w’'-]*|\b[A-Z]{2,}\)?|\b(?:ministry|government|army|military|agency|office|police|group"
     r"|organi[sz]ation|committee|mission|spokes(?:man|woman|person)|official|study|survey|tally|monitor|observatory"
-    r"|channel|account|he|she|it|who|which|coroner|governor|mayor|author|writer|reporter|correspondent|report))\s+$"
+    r"|channel|account|he|she|it|who|which|coroner|governor|mayor|author|writer|reporter|correspondent|report|article"
+    r"|convention|protocol|treaty|law|rule|statement|document))\s+$"
 )
 _NOUN_USE = re.compile(
     r"\b(?:a|an|the|this|that|their|his|her|its|our|any|no|latest|new|official|final|initial|early|rough|some)\s+"
@@ -552,7 +568,7 @@ _NOUN_USE = re.compile(
     re.IGNORECASE,
 )
 _SHOWN = re.compile(
-    r"(?=\w)\b(?:[Ff]ootage|[Vv]ideos?|[Ii]mages|[Ii]magery|[Pp]hotos|[Pp]ictures|[Dd]ocuments|[Rr]ecordings?|[Rr]ecords"
+    r"(?=\w)\b(?:[Ff]ootage|[Vv]ideos?|[Ii]mages|[Ii]magery|[Pp]hotos|[Pp]hotographs|[Pp]ictures|[Dd]ocuments|[Rr]ecordings?|[Rr]ecords"
     r"|[Dd]ata|[Ss]tatistics|[Ff]igures|[Ss]tudy|[Rr]eport|[Aa]nalysis|[Ii]nvestigation|[Ss]urvey|[Ii]nquiry)"
     r"(?: [\w’'-]+){0,6} (?:showed|shows|show|appeared to show|appear to show|appears to show|found|concluded)\b"
 )
@@ -574,7 +590,8 @@ _ANONYMOUS = re.compile(
     r"|collected|recorded) by (?:the |a |local |several )?(?:(?:county|local|regional|state|city|district|military"
     r"|health|interior|defen[cs]e) )?(?:coroner|medical examiner|police|authorities|officials?|ministry|military|army"
     r"|government|prosecutors?|investigators?|rescuers|hospital staff|doctors|witnesses|residents|monitors|observers)"
-    r"|(?i:via) (?:the )?(?:state |official )?(?:news agency|agency|[A-Z][\w-]+(?: [A-Z][\w-]+){0,3}))"
+    r"|(?i:via) (?:the )?(?:state |official )?(?:news agency|agency|[A-Z][\w-]+(?: [A-Z][\w-]+){0,3})"
+    r"|(?:comes|came|come|originated|originates) from (?:the )?[A-Z][\w’'-]+(?: [A-Z][\w’'-]+){0,4})"
 )
 _SOURCE_INLINE = re.compile(
     # "Format: Report · Source: OCHA · Posted 22 May": a source field inside a metadata line
@@ -686,16 +703,20 @@ def _attributions(text: str, start: int, end: int, paragraph: tuple[int, int], w
         source = (match.group("source") + (match.group("via") or "")).strip(" .")
         found.append(_candidate(text, match.start(), match.end(), ATTRIBUTION, source=source))
     for match in _SPEECH_AT_WORDS.finditer(text, start, end, words):
-        if match.group().endswith("according to") or _PASSIVE.search(
-            text, max(start, match.start() - 12), match.start()
+        if match.group().endswith("according to") or (
+            _PASSIVE.search(text, max(start, match.start() - 12), match.start())
+            and not match.group().endswith("quoted as saying")
         ):
             continue
         if match.group() in ("say", "report", "warn", "indicate", "admit") and not _PLURAL_BEFORE.search(
             text, max(start, match.start() - 30), match.start()
         ):
             continue  # "officials say" reports; "I would like to say" and "if they say" are inside a quote
-        if match.group() in _S_FORMS and not _SUBJECT_BEFORE.search(
-            text, max(start, match.start() - 30), match.start()
+        before = max(start, match.start() - 30)
+        if (
+            match.group() in _S_FORMS
+            and not _SUBJECT_BEFORE.search(text, before, match.start())
+            and not _PLURAL_BEFORE.search(text, before, match.start())
         ):
             continue  # "the ministry claims" reports; "these claims", "media reports" are nouns
         if _NOUN_USE.search(text, max(start, match.start() - 12), match.end()):
