@@ -178,8 +178,8 @@ def render_suggestion_list(
         accept, dismiss = accept_url.replace("/0/", f"/{pk}/", 1), dismiss_url.replace("/0/", f"/{pk}/", 1)
         rows.append(
             f'<li id="suggestion-{pk}" class="suggestion" data-suggestion="{pk}">'
-            f'<span class="sg-chip sg-{escape(item.kind)}">{escape(item.kind_label)}</span> <q>{escape(short)}</q>'
-            f"{summary}{matched}"
+            f'<div class="sg-text"><span class="sg-chip sg-{escape(item.kind)}">{escape(item.kind_label)}</span>'
+            f" <q>{escape(short)}</q>{summary}{matched}</div>"
             f'<div class="suggestion-actions">'
             f'<form method="post" action="{accept}" class="inline" hx-post="{accept}" hx-target="#claim-panel"'
             f' hx-swap="outerHTML"><input type="hidden" name="csrfmiddlewaretoken" value="{token}">'
