@@ -142,7 +142,7 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 COUNTED_WORDS = [
     ("killed", r"kill(?:ed|ing|s)?|gunned down|butchered|eliminated|murder(?:ed|ing|s)?|slaughter(?:ed|ing)?|massacr(?:ed|ing)|execut(?:ed|ing)"
      r"|neutrali[sz]ed|shot dead|shoot(?:ing)? dead|lost their lives|los(?:t|ing) (?:their|his|her) li(?:fe|ves)|fatalities|death toll"),
-    ("dead", r"dead|died|die|deaths?|bodies|corpses|perished|drowned|slain|buried under (?:the )?rubble"),
+    ("dead", r"dead|died|die|deaths?|bodies|corpses|perished|drowned|slain|buried under (?:the )?rubble|graves"),
     ("wounded", r"wounded|injur(?:ed|ies|ing|es)|hurt|maimed|(?:in )?(?:a )?critical(?:ly)? (?:condition|state|injured)"
      r"|hospitali[sz]ed|(?:airlifted|taken|rushed|admitted|flown) to (?:a |the )?(?:[\w’'-]+ ){0,3}(?:hospitals?|clinics?"
      r"|burns? units?|trauma cent(?:re|er)s?)|treated|in intensive care|needed (?:hospital )?treatment"
@@ -155,8 +155,9 @@ COUNTED_WORDS = [
      r"|held (?:incommunicado|without charge)"),
     ("displaced", r"displaced|fled|fleeing|flee|refugees|evacuated|evacuees|homeless|IDPs|uprooted|expelled|driven"
      r"|(?:forced|driven|drove|driving|chased|left|leave|leaving|fled) (?:\w+ ){0,4}?from their homes|left their homes"
+     r"|without shelter|sleeping in the open|staying with relatives|in evacuation cent(?:re|er)s"
      r"|left without (?:shelter|homes?)"),
-    ("missing", r"missing|disappeared|vanished|unaccounted for|trapped"),
+    ("missing", r"missing|disappeared|vanished|unaccounted for|trapped|swept away"),
     ("casualties", r"casualties|losses|victims|shot down"),
 ]  # fmt: skip
 _COUNTED = [(name, re.compile(rf"\b(?:{words})\b", re.IGNORECASE)) for name, words in COUNTED_WORDS]
@@ -187,7 +188,8 @@ _FIGURE_THEN_VERB = re.compile(
     re.IGNORECASE,
 )
 _TOLL = re.compile(
-    rf"(?=\w)\b(?:death toll|toll|number of (?:dead|deaths|killed|casualties|victims|wounded|injured|displaced|refugees))"
+    rf"(?=\w)\b(?:death toll|toll|number of (?:[\w-]+ )?(?:dead|deaths|killed|casualties|victims|wounded|injured|displaced"
+    rf"|refugees))"
     rf"(?: [\w-]+){{0,3}} (?:to|at|of|reached|reaches|is|was|stands at|stood at|passed|exceeded|topped) [“\"]?{FIGURE.pattern}",
     re.IGNORECASE,
 )
@@ -209,6 +211,15 @@ _UNQUANTIFIED = re.compile(
     r"|mounting|mounted)"
     r"|number of (?:dead|deaths|victims|casualties|injured|wounded) (?:\w+ ){0,3}(?:rise|rising|rose|climb|climbing|grow|growing)"
     r"|mass (?:arrests|detentions|abductions|deportations?)"
+    r"|(?:makeshift|shallow|fresh|unmarked|improvised|new) graves?|search(?:ing)? for (?:the )?missing"
+    r"|deaths? (?:from|of|caused by) (?:\w+ ){0,2}(?:hunger|starvation|cold|disease|illness|exposure|injuries|wounds|thirst)"
+    r"|lost (?:her|his|their|my|our) (?:\w+ )?(?:husbands?|wife|wives|sons?|daughters?|children|parents|mother|father"
+    r"|brothers?|sisters?|famil(?:y|ies)|relatives|loved ones)"
+    r"|among the (?:dead|victims|killed|injured|wounded|missing|casualties) (?:are|were|was|is)"
+    r"|no (?:civilian |military )?(?:deaths|casualties|fatalities|injuries)|casualty (?:figures|counts|numbers|tolls?)"
+    r"|(?:losses|casualties|death tolls?|tolls?) (?:\w+ ){0,3}(?:heavier|higher|greater|worse|lower|lighter|fewer|smaller) than"
+    r"|(?:inflat|exaggerat|overstat|understat|underreport|downplay)\w* (?:[\w’'-]+ ){0,3}(?:losses|casualties|death tolls?"
+    r"|casualty figures)"
     r"|(?:executions?|killings?|murders?) of (?:\w+ ){0,3}(?:captured|surrendered|unarmed|wounded|detained|civilians|prisoners"
     r"|captives|hostages|detainees)"
     r"|(?:kill|killing|killed|murder|murdering|murdered|shoot|shooting|shot|execute|executing|executed|slaughtering)"
@@ -219,7 +230,8 @@ _UNQUANTIFIED = re.compile(
     r"(?: [\w-]+){0,3} (?:had|have|has|were|was|are)"
     r"(?: been)? (?:killed|died|dead|wounded|injured|captured|surrendered|arrested|detained|evacuated|fled|displaced"
     r"|executed|missing)"
-    r"|(?:were|was|being|are|been) (?:\w+ )?[“\"‘]?(?:killed|massacred|slaughtered|executed|abducted|kidnapped"
+    r"|(?:were|was|being|are|been) (?:\w+ )?[“\"‘]?(?:killed|massacred|slaughtered|executed|abducted|kidnapped|captured"
+    r"|taken prisoner|taken captive|taken hostage|swept away"
     r"|arrested|detained|wounded|injured|shot)"
     r"|(?:they|people|civilians|men|women|children|residents|relatives|villagers|soldiers|detainees|prisoners|others"
     r"|activists|journalists|protesters) (?:who |have |had |has |just |simply |also |all |later )*(?:went missing|gone missing"
@@ -357,8 +369,11 @@ def _casualties(text: str, start: int, end: int, words: Words) -> list[Candidate
     found += [
         replace(candidate, category=GENEVA, figure=None)
         for candidate in found
-        if _CIVILIAN_VICTIMS.search(candidate.quote)
-        and (candidate.figure is None or candidate.figure.counted in ("killed", ""))
+        if (
+            _CIVILIAN_VICTIMS.search(candidate.quote)
+            and (candidate.figure is None or candidate.figure.counted in ("killed", ""))
+        )
+        or (candidate.figure is not None and candidate.figure.counted == "captured")
     ]
     return found
 
@@ -392,7 +407,8 @@ CIVILIAN_OBJECTS = (
     r"|wedding (?:party|parties|celebrations?|guests)|weddings?|ferr(?:y|ies)|factor(?:y|ies)|dams?"
     r"|bus (?:terminals?|stations?|stops?)|(?:train|railway) stations?|(?:refugee |displacement |IDP )?camps?|tents"
     r"|(?:bread|food|aid) (?:lines?|queues?|distribution(?: points?| centres?| centers?| sites?)?)|distribution points?"
-    r"|playgrounds?|villages?|neighbou?rhoods?|orphanages?|nursing homes?|places of worship"
+    r"|playgrounds?|villages?|neighbou?rhoods?|orphanages?|nursing homes?|places of worship|water (?:treatment )?plants?"
+    r"|medical facilit(?:y|ies)|(?:displacement|IDP|refugee) sites?|stations?"
 )
 _GENEVA = re.compile(
     r"(?=\w)\b(?:(?:the |third |fourth |1949 )*Geneva Conventions?(?: \(?(?:III|IV|3|4)\)?)?"
@@ -422,7 +438,17 @@ _GENEVA = re.compile(
     r"|airstrikes?|air strikes?|indiscriminate \w+|deserters? (?:are |were )?(?:shot|executed)"
     # how prisoners and detainees are held and shown
     r"|(?:hands|eyes|wrists) (?:were )?(?:bound|tied)|blindfolded|bruised|(?:agreed|forced|made) to be filmed"
-    r"|(?:well|badly|ill|humanely|inhumanely) treated|treated (?:humanely|inhumanely|cruelly|badly|well)"
+    r"|(?:well|badly|ill|humanely|inhumanely) treated|treated (?:humanely|inhumanely|cruelly|badly|well|with dignity)"
+    r"|captors?|(?:trying|attempting|wanting|tried|attempted|wanted) to surrender|civilian harm|disproportionate (?:attacks?"
+    r"|force|harm)|excessive in relation to|proportionality"
+    r"|(?:made|forced|making|forcing) (?:them|us|him|her|the (?:prisoners|captives|men|soldiers|detainees)) (?:to )?(?:sing"
+    r"|chant|kneel|dance|beg|confess|apologi[sz]e|denounce|praise|crawl|strip)"
+    r"|(?:aid|humanitarian|relief|food) (?:convoys?|trucks|deliveries|supplies|workers)? ?(?:\w+ ){0,2}(?:turned back|blocked"
+    r"|stopped|denied|refused|looted|attacked|delayed|held up|obstructed)"
+    r"|(?:ICRC|Red Cross|humanitarian organi[sz]ations|monitors|observers|inspectors)(?: [\w’'-]+){0,6} access"
+    r"|(?:unhindered|unimpeded|humanitarian) access"
+    r"|(?:hospitals?|patients|health workers|medical (?:staff|workers|personnel)|civilians|schools)(?:,? [\w,]+){0,4}"
+    r" (?:must|should|can|may) (?:never|not) be (?:a )?(?:targets?|targeted|attacked)"
     r"|protect(?:ion of|ing)? civilians|(?:sheltering|housing) (?:\w+ ){0,2}civilians|used as (?:a )?shelter"
     r"|starvation (?:\w+ ){0,6}(?:method|weapon) of (?:war|warfare)"
     r"|(?:humanitarian |aid )?access (?:\w+ ){0,5}(?:denied|blocked|refused|restricted|obstructed)"
@@ -471,15 +497,16 @@ _ATTACK_ON_OBJECT = re.compile(
     rf"|(?:shelling|bombing|bombardment|strikes?|airstrikes?|attacks?|assaults?|raids?) (?:of|on|against|targeting)"
     rf" (?:[\w’'-]+ ){{0,3}}(?:{CIVILIAN_OBJECTS})"
     rf"|(?:{CIVILIAN_OBJECTS})(?: [\w,’'-]+){{0,8}} (?:was|were|has been|have been|had been) (?:also |repeatedly |deliberately )?"
-    r"(?:hit|shelled|bombed|struck|targeted|destroyed|attacked|burned|burnt|razed|damaged)"
+    r"(?:hit|shelled|bombed|struck|targeted|destroyed|attacked|burned|burnt|razed|damaged|looted|knocked out)"
     rf"|(?:{CIVILIAN_OBJECTS}) (?:strikes?|airstrikes?|attacks?|shelling|bombings?|massacres?)"
     rf"|fired (?:[\w-]+ ){{0,4}}(?:shells|rockets|missiles|rounds) (?:at|on|into) (?:[\w’'-]+ ){{0,3}}(?:{CIVILIAN_OBJECTS})"
     rf"|(?:{CIVILIAN_OBJECTS})(?: [\w’'-]+){{0,3}} (?:treated|used) as (?:a )?(?:military )?targets?"
     rf"|(?:shell(?:ed|ing)?|bomb(?:ed|ing)?|burn(?:ed|t|ing)?|attack(?:ed|ing)?|hit|struck|target(?:ed|ing)?"
     rf"|destroy(?:ed|ing)?)(?: down)? (?:the |a |an |two |several |their )?(?:[\w’'-]+ ){{0,2}}(?:{CIVILIAN_OBJECTS})"
     rf"|(?:{CIVILIAN_OBJECTS})(?: [\w,’'-]+){{0,4}} (?:hit|struck|shelled|bombed|destroyed|damaged) by"
-    rf"|(?:placing|placed|positioned|stationed|hiding|hid|using|used|deploying|deployed) (?:[\w,’'-]+ ){{0,6}}(?:in|inside|near|among)"
-    rf" (?:[\w,’'-]+ ){{0,3}}(?:{CIVILIAN_OBJECTS})"
+    rf"|(?:plac(?:ing|ed|es?)|position(?:ing|ed|s)?|station(?:ing|ed|s)?|hid(?:ing|es?)?|us(?:ing|ed|es?)|deploy(?:ing|ed|s)?)"
+    rf" (?:[\w,’'-]+ ){{0,6}}(?:in|inside|near|among|next to|beside|close to|alongside) (?:[\w,’'-]+ ){{0,3}}"
+    rf"(?:{CIVILIAN_OBJECTS}|civilians|residents|the (?:civilian )?population)"
     rf"|damage to (?:the )?(?:[\w’'-]+ ){{0,2}}(?:{CIVILIAN_OBJECTS})"
     rf"|(?:{CIVILIAN_OBJECTS})(?: [\w,’'-]+){{0,6}} (?:came|comes|coming|come) under (?:fire|attack|shelling)"
     r")\b",
@@ -526,9 +553,12 @@ SPEECH_VERBS = (
     r"admitted|indicate|indicates|indicated|warn|allege|alleges|blamed|received reports|acknowledges|verified|has verified|have verified|"
     r"recorded|counted|has counted|accused|believe|believes|estimate|estimates|reports|claims|notes|writes|"
     r"testified|recounted|posted(?= (?:on|to|that|a|an|in|online)\b|:)|insists|maintains|maintained|contends|contended|"
-    r"boasted|bragged|branded|described|emphasises|emphasizes|stresses|considers|consider|quoted as saying|"
+    r"boasted|bragged|branded|described|emphasises|emphasizes|stresses|considers|consider|quoted as saying|caution|"
+    r"puts(?= (?:the |its |their )?(?:[\w-]+ )?(?:death toll|toll|figures?|number|total|count|losses)\b)|"
+    r"(?:given|gave|released|published|issued|updated|filed|provided) (?:the |its |their |his |her |this |an? )?"
+    r"(?:latest |new |updated |official |revised |first )?(?:figures|update|toll|numbers|tally|count)|"
     r"(?:issued|released|published) (?:a |an )?(?:statement|communiqu[eé]|press release)|draws? attention|"
-    r"(?:dismissed|rejected|disputed) (?:the |these |those |such |that |this )?(?:reports?|claims?|allegations?|accusations?|figures?"
+    r"(?:dismiss(?:ed|es)?|reject(?:ed|s)?|disput(?:ed|es?)) (?:[\w’'-]+ ){0,2}(?:reports?|claims?|allegations?|accusations?|figures?"
     r"|statements?|accounts?)|"
     r"tell of|told of|described how|have described|has described|(?:is|are|was|were) said to|"
     r"called on|called for|called out|went on to (?:say|apologi[sz]e|add|claim|describe)|according to"
@@ -540,7 +570,8 @@ _ACCORDING = re.compile(
 )
 _SPEECH = re.compile(rf"(?=\w)\b(?:(?:has|have|had|also|then|later|previously|would|once again) )*(?:{SPEECH_VERBS})\b")
 _PLURAL_BEFORE = re.compile(
-    r"(?:\b(?!(?:this|was|has|is|us|its|his|hers|yes)\s)[a-z]{3,}s|\b[A-Z][\w-]*[a-z][\w-]*|[A-Z]{2,}\)?)\s+$"
+    r"(?:\b(?!(?:this|was|has|is|us|its|his|hers|yes)\s)[a-z]{3,}s|\b[A-Z][\w-]*[a-z][\w-]*|[A-Z]{2,}\)?"
+    r"|\b(?:police|military|army|government|staff|media|people|public|navy|ministry|committee|they|we))\s+$"
 )
 # Third-person forms that are as often plural nouns: a reporting verb only after a subject that can speak.
 _S_FORMS = {
@@ -617,8 +648,8 @@ _PROVENANCE = re.compile(
     r"|statements?|recordings?|images|photos|pictures|clips?)\b",
 )
 _CONFERENCE = re.compile(
-    rf"(?=\w)\b(?:(?i:during|at|in|told|gave|held|addressing|before|from|with) (?:an? |the )?(?:[\w-]+ ){{0,2}}"
-    rf"(?:news|press|media) (?:conference|briefing)(?: (?:with|by|of|held by|at|organi[sz]ed by) (?P<source>{_SOURCE}))?"
+    rf"(?=\w)\b(?:(?i:during|at|in|told|gave|held|addressing|before|from|with) (?:an? |the )?(?:[\w’'-]+ ){{0,3}}"
+    rf"(?:(?:news|press|media) )?(?:conference|briefing)(?: (?:with|by|of|held by|at|organi[sz]ed by) (?P<source>{_SOURCE}))?"
     rf"|journalists (?:from|of) (?P<source2>{_SOURCE})"
     rf"|(?:spoke|speaking|talked|talking|appeared|told) (?:\w+ ){{0,3}}(?:before|to|with) [‘'“\"]?(?P<source3>{_SOURCE}))",
 )
@@ -628,6 +659,12 @@ _CREDIT_INLINE = re.compile(
 _SOURCE_LINE = re.compile(
     r"^(?:Source|Sources|Via|Credit|Credits|Courtesy|Reporting by|Written by):\s*(?P<source>.{2,80})$"
 )
+# A transcript's speaker: "BRIG GEN OKRENT: We destroyed ..." at the start of a paragraph.
+_SPEAKER_TAG = re.compile(r"(?P<name>(?:[A-Z][A-Z.’'-]+ ){0,3}[A-Z][A-Z.’'-]{2,}):(?=\s)")
+_NOT_SPEAKER_TAGS = {
+    "UPDATE", "BREAKING", "WATCH", "READ MORE", "EDITOR'S NOTE", "EDITOR’S NOTE", "NOTE", "CORRECTION", "PHOTO",
+    "VIDEO", "LIVE", "ANALYSIS", "OPINION", "EXCLUSIVE", "SOURCE", "RELATED", "LISTEN", "UPDATED", "WARNING",
+}  # fmt: skip
 _CREDIT = re.compile(
     r"^\(?\s*(?:(?:Photo|Image|Picture|Video|Footage|Credit|Photograph)s?(?: by| credit)?\s*[:\-–]+\s*|(?:Image|Photo) by\s*[-–:]?\s*)"
     r"(?P<source>.{2,100}?)\s*\)?$",
@@ -699,6 +736,10 @@ def _attributions(text: str, start: int, end: int, paragraph: tuple[int, int], w
             groups = match.groupdict()
             source = groups.get("source") or groups.get("source2") or groups.get("source3") or ""
             return [_candidate(text, start, end, ATTRIBUTION, source=source.strip(" ()"))]
+    if start == paragraph[0] and text[:start].strip():  # not the headline: "SHOCKING MOMENT: ..." is a kicker
+        tag = _SPEAKER_TAG.match(text, start, end)
+        if tag and tag.group("name") not in _NOT_SPEAKER_TAGS:
+            found.append(_candidate(text, tag.start(), tag.end(), ATTRIBUTION, source=tag.group("name").title()))
     for match in _ACCORDING_AT_WORDS.finditer(text, start, end, words):
         source = (match.group("source") + (match.group("via") or "")).strip(" .")
         found.append(_candidate(text, match.start(), match.end(), ATTRIBUTION, source=source))
@@ -708,7 +749,7 @@ def _attributions(text: str, start: int, end: int, paragraph: tuple[int, int], w
             and not match.group().endswith("quoted as saying")
         ):
             continue
-        if match.group() in ("say", "report", "warn", "indicate", "admit") and not _PLURAL_BEFORE.search(
+        if match.group() in ("say", "report", "warn", "indicate", "admit", "caution") and not _PLURAL_BEFORE.search(
             text, max(start, match.start() - 30), match.start()
         ):
             continue  # "officials say" reports; "I would like to say" and "if they say" are inside a quote
