@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from io import StringIO
 from pathlib import Path
 
@@ -164,6 +167,33 @@ def test_match_claims_pairs_the_seven_reconnaissance_troops_across_three_outlets
     files = {Path(side["file"]).name[:3] for p in reconnaissance for side in (p["left"], p["right"])}
     assert files == {"000", "001", "002"}
     assert all(p["score"] >= 70 and p["figures_disagree"] is False for p in reconnaissance)
+
+
+@pytest.mark.parametrize("command", ["detect_claims", "match_claims"])
+def test_a_command_piped_into_a_reader_that_stops_early_ends_quietly(command, tmp_path):
+    # Four copies of the seeds: more output than a pipe holds, so the command is still writing when the
+    # reader leaves.
+    for copy in range(4):
+        for seed in SEEDS.glob("*.txt"):
+            (tmp_path / f"{copy}_{seed.name}").write_bytes(seed.read_bytes())
+    process = subprocess.Popen(
+        [sys.executable, "manage.py", command, str(tmp_path), "--jsonl"],
+        cwd=SEEDS.parent.parent,
+        env={**os.environ, "DEBUG": "1"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert json.loads(process.stdout.readline())  # the reader takes one record, like `| head -1`, and leaves
+    process.stdout.close()
+    _, errors = process.communicate(timeout=120)
+    assert process.returncode == 0, errors
+    assert b"Traceback" not in errors
+
+
+def test_an_attributions_source_never_ends_on_a_joining_word():
+    text = "The seven troops were shot down last week, according to sources, and the captured pilots spoke."
+    according = next(c for c in detect(text) if c.quote.startswith("according to"))
+    assert (according.quote, according.source) == ("according to sources", "sources")
 
 
 def test_match_claims_flags_figures_that_disagree(tmp_path):

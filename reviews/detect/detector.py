@@ -839,15 +839,21 @@ _DANGLING = re.compile(r"[\s,]+(?:and|or|the|a|an|of|for|on|in|to|with|by|from|a
 
 
 def _candidate(text: str, start: int, end: int, category: str, *, figure=None, source: str = "") -> Candidate:
-    start, end = _trim(text, start, end)
-    while True:  # "according to sources, and the" ends at "sources"
+    start, end = _without_dangling(text, *_trim(text, start, end))
+    if source:
+        source = source[slice(*_without_dangling(source, *_trim(source, 0, len(source))))]
+    return Candidate(start=start, end=end, category=category, quote=text[start:end], figure=figure, source=source)
+
+
+def _without_dangling(text: str, start: int, end: int) -> tuple[int, int]:
+    """ "according to sources, and the" ends at "sources"."""
+    while True:
         while end > start and text[end - 1] in ",;:.":
             end -= 1
         dangling = _DANGLING.search(text, max(start, end - 24), end)
         if dangling is None or dangling.start() == start:
-            break
+            return start, end
         start, end = _trim(text, start, dangling.start())
-    return Candidate(start=start, end=end, category=category, quote=text[start:end], figure=figure, source=source)
 
 
 def detect(text: str) -> list[Candidate]:

@@ -1,4 +1,8 @@
 import json
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -27,6 +31,16 @@ def read_texts(paths: list[str]) -> list[tuple[str, str]]:
     return texts
 
 
+@contextmanager
+def until_the_reader_stops() -> Iterator[None]:
+    """`detect_claims … | head` ends quietly when the reader closes the pipe, as command-line tools do."""
+    try:
+        yield
+    except BrokenPipeError:
+        # Python would fail again flushing stdout at exit: point it at nothing first.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
 class Command(BaseCommand):
     help = (
         "Find candidate claims (casualty figures, Geneva Convention concerns, attributions) in text files, "
@@ -38,7 +52,12 @@ class Command(BaseCommand):
         parser.add_argument("--jsonl", action="store_true", help="one JSON object per candidate (default: a table)")
 
     def handle(self, *args, paths: list[str], jsonl: bool, **options) -> None:
-        for path, text in read_texts(paths):
+        texts = read_texts(paths)
+        with until_the_reader_stops():
+            self._write(texts, jsonl)
+
+    def _write(self, texts: list[tuple[str, str]], jsonl: bool) -> None:
+        for path, text in texts:
             for candidate in detect(text):
                 record = {"file": path, **candidate.as_dict()}
                 if jsonl:

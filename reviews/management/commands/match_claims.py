@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from reviews.detect.figures import figures_disagree
 from reviews.detect.match import MIN_SCORE, MatchIndex, statements
-from reviews.management.commands.detect_claims import read_texts
+from reviews.management.commands.detect_claims import read_texts, until_the_reader_stops
 
 
 class Command(BaseCommand):
@@ -25,6 +25,10 @@ class Command(BaseCommand):
             for number, statement in enumerate(statements(text)):
                 found[(path, number)] = statement
                 index.add((path, number), statement.key)
+        with until_the_reader_stops():
+            self._write(found, index, jsonl, min_score)
+
+    def _write(self, found: dict, index: MatchIndex, jsonl: bool, min_score: float) -> None:
         seen = set()
         for (path, number), statement in found.items():
             matches = index.query(statement.key, min_score=min_score, exclude=lambda other, path=path: other[0] == path)
