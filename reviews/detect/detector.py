@@ -146,12 +146,14 @@ COUNTED_WORDS = [
     ("wounded", r"wounded|injur(?:ed|ies|ing|es)|hurt|maimed|(?:in )?(?:a )?critical(?:ly)? (?:condition|state|injured)"
      r"|hospitali[sz]ed|(?:airlifted|taken|rushed|admitted|flown) to (?:a |the )?(?:[\w’'-]+ ){0,3}(?:hospitals?|clinics?"
      r"|burns? units?|trauma cent(?:re|er)s?)|treated|in intensive care|needed (?:hospital )?treatment"
-     r"|seriously (?:injured|wounded|hurt)"),
+     r"|seriously (?:injured|wounded|hurt)|suffered (?:[\w-]+ ){0,2}(?:injuries|wounds|burns|fractures?)|fractured"
+     r"|broken (?:ribs|bones|legs?|arms?|jaws?)|ribs broken"),
     ("captured", r"captured|captur(?:e|ing)|taken (?:prisoner|captive|hostage)|prisoners?|POWs?|hostages?|captives?"
      r"|laid down (?:their |his |its )?(?:arms|weapons)"
-     r"|surrender(?:ed|ing)?|abducted|kidnapped|held (?:as )?hostages?"),
+     r"|surrender(?:ed|ing)?|abducted|kidnapped|held (?:as )?hostages?|in captivity|exchanged|swapped|repatriated"
+     r"|released in (?:an? )?(?:prisoner )?(?:exchanges?|swaps?)"),
     ("arrested", r"arrest(?:ed|ing|s)?|detain(?:ed|ing)?|detainees|detentions?|jailed|imprisoned|round(?:ed)? up|in custody"
-     r"|remand(?:ed|s)?|denied bail|swept up|sweeping up|taken into custody"
+     r"|remand(?:ed|s)?|(?:denied|refused) bail|swept up|sweeping up|taken into custody"
      r"|held (?:incommunicado|without charge)"),
     ("displaced", r"displaced|fled|fleeing|flee|refugees|evacuated|evacuees|homeless|IDPs|uprooted|expelled|driven"
      r"|(?:forced|driven|drove|driving|chased|left|leave|leaving|fled) (?:\w+ ){0,4}?from their homes|left their homes"
@@ -211,6 +213,12 @@ _UNQUANTIFIED = re.compile(
     r"|mounting|mounted)"
     r"|number of (?:dead|deaths|victims|casualties|injured|wounded) (?:\w+ ){0,3}(?:rise|rising|rose|climb|climbing|grow|growing)"
     r"|mass (?:arrests|detentions|abductions|deportations?)"
+    r"|(?:are|were|is|was) among the (?:dead|victims|killed|injured|wounded|missing|casualties)"
+    r"|among those (?:killed|dead|injured|wounded|missing|detained|arrested)|claimed (?:[\w,]+ ){0,4}lives"
+    r"|(?:pulled|recovered|retrieved|exhumed) (?:[\w,]+ ){0,3}bodies|(?:hopes?|fears?) (?:\w+ ){0,2}(?:for|of) the missing"
+    r"|(?:he|she|who) (?:later |subsequently |eventually |then )?died|civilian (?:casualties|deaths)"
+    r"|losses (?:are|were|have been|remain) (?:\w+ )?(?:minimal|light|negligible|heavy|significant|insignificant|catastrophic)"
+    r"|summary executions?|extrajudicial (?:killings?|executions?)"
     r"|(?:makeshift|shallow|fresh|unmarked|improvised|new) graves?|search(?:ing)? for (?:the )?missing"
     r"|deaths? (?:from|of|caused by) (?:\w+ ){0,2}(?:hunger|starvation|cold|disease|illness|exposure|injuries|wounds|thirst)"
     r"|lost (?:her|his|their|my|our) (?:\w+ )?(?:husbands?|wife|wives|sons?|daughters?|children|parents|mother|father"
@@ -421,7 +429,8 @@ _GENEVA = re.compile(
     r"|surrendered)"
     r"|public curiosity|humiliat(?:ed|ing|ion)|(?:paraded|displayed|exhibited|shown|presented|filmed|seen|appeared"
     r"|broadcast|aired|circulated"
-    r"|tears|sobbing|crying) (?:[\w’'-]+ ){0,4}(?:on (?:live |state )?(?:TV|television|camera|video|social media)"
+    r"|tears|sobbing|crying|questioned|interviewed|interrogated|mocked) (?:[\w’'-]+ ){0,4}(?:on (?:[\w’'-]+ ){0,2}(?:TV"
+    r"|television|camera|video|social media|channels?)"
     r"|(?:in front of|before|to) (?:the )?(?:[\w’'-]+ ){0,2}(?:press|media|cameras|journalists|reporters))"
     r"|coerc(?:ed|ion|ive)|forced (?:confessions?|statements?|to (?:speak|confess|apologi[sz]e|say|read|record|beg|plead"
     r"|kneel|denounce|thank|praise|sing|chant))"
@@ -433,6 +442,7 @@ _GENEVA = re.compile(
     r"|attack(?:ing|ed)?|strik(?:ing|e)|slaughter(?:ing|ed)?) [“\"‘]?(?:[\w,-]+ ){0,3}(?:civilians|villagers|patients"
     r"|nurses|doctors|aid workers|residents|hospitals|schools|homes|evacuees"
     r"|women and children|children|innocent \w+|public places|cities|displaced (?:people|persons|families)|refugees"
+    r"|humanitarian workers|health workers|medics|paramedics|rescuers|journalists"
     r"|evacuees|families)"
     r"|civilians? (?:came |come )?under fire|civilian (?:casualties|deaths|targets|areas|infrastructure)"
     r"|airstrikes?|air strikes?|indiscriminate \w+|deserters? (?:are |were )?(?:shot|executed)"
@@ -462,7 +472,15 @@ _GENEVA = re.compile(
     r"|treatment of (?:\w+ ){0,2}(?:prisoners|detainees|captives|POWs)"
     r"|access to (?:[\w“”\"]+ ){0,4}(?:detainees|prisoners|captives|persons detained|POWs)"
     r"|held (?:incommunicado|without (?:charge|trial|access))"
-    r"|(?:beat|beaten|beating|beat up) (?:\w+ ){0,2}(?:protesters|detainees|prisoners|civilians|demonstrators|captives)"
+    r"|(?:beat|beaten|beating|beat up) (?:\w+ ){0,2}(?:protesters|detainees|prisoners|civilians|demonstrators|captives"
+    r"|us|them|him|me)"
+    r"|atrocit(?:y|ies)|grave breaches|serious violations|violations? of (?:international|humanitarian|the laws)"
+    r"|hors de combat|military (?:objectives?|necessity)|explosive weapons|summary executions?|extrajudicial (?:killings?"
+    r"|executions?)|electric shocks?|waterboard\w*|mock executions?|sleep deprivation|stress positions|in captivity"
+    r"|(?:civilians|residents|people|families) (?:are |were |being |have been )*(?:prevented|stopped|barred) from"
+    r" (?:leaving|fleeing)|humanitarian (?:relief|corridors?)"
+    r"|(?:ICRC|Red Cross)(?: [\w’'-]+){0,4} (?:visit(?:ed|s)?|access|register(?:ed)?)"
+    r"|released in (?:an? )?(?:prisoner )?exchange|exchanges? (?:\w+ ){0,3}(?:brought home|returned)"
     r"|(?:protesters|detainees|prisoners|demonstrators|captives)(?: \w+){0,3} (?:beaten|tortured|abused|mistreated)"
     r"|(?:shot|killed|executed|gunned down) (?:everyone|anyone|all of them|those who)"
     r"|(?:strikes?|attacks?|fire) (?:on|at|against|directed at|directed against) (?:a |the )?civilians?"
@@ -473,6 +491,7 @@ _GENEVA = re.compile(
     r"|captives)|(?:were|was|being|been) beaten|beatings|prisoner (?:exchanges?|swaps?)|handed back"
     r"|(?:shelling|bombing|bombardment|siege) of [A-Z][\w-]+|civilians? (?:came|come|comes|coming) under (?:fire|attack)"
     r"|(?:made|forced|coerced|compelled) to (?:record|read|state|say|confess|give|tell|make|repeat|denounce|praise|film"
+    r"|run|crawl|stand|strip|beg|sing|dance|shout"
     r"|sign|kneel)"
     r"|confessions? (?:\w+ ){0,3}(?:on camera|at gunpoint|under (?:duress|threat))|scripted statements?|at gunpoint"
     r"|Central Tracing Agency"
@@ -552,7 +571,7 @@ SPEECH_VERBS = (
     r"conceded|recogni[sz]ed|talked about|spoke about|say|report|documented|attributed|estimated|admit|admits|"
     r"admitted|indicate|indicates|indicated|warn|allege|alleges|blamed|received reports|acknowledges|verified|has verified|have verified|"
     r"recorded|counted|has counted|accused|believe|believes|estimate|estimates|reports|claims|notes|writes|"
-    r"testified|recounted|posted(?= (?:on|to|that|a|an|in|online)\b|:)|insists|maintains|maintained|contends|contended|"
+    r"testified|recounted|claim|denies|deny|posted(?= (?:on|to|that|a|an|in|online)\b|:)|insists|maintains|maintained|contends|contended|"
     r"boasted|bragged|branded|described|emphasises|emphasizes|stresses|considers|consider|quoted as saying|caution|"
     r"puts(?= (?:the |its |their )?(?:[\w-]+ )?(?:death toll|toll|figures?|number|total|count|losses)\b)|"
     r"(?:given|gave|released|published|issued|updated|filed|provided) (?:the |its |their |his |her |this |an? )?"
@@ -575,17 +594,9 @@ _PLURAL_BEFORE = re.compile(
 )
 # Third-person forms that are as often plural nouns: a reporting verb only after a subject that can speak.
 _S_FORMS = {
-    "estimates",
-    "reports",
-    "claims",
-    "notes",
-    "writes",
-    "described",
-    "consider",
-    "considers",
-    "maintains",
-    "states",
-}
+    "estimates", "reports", "claims", "notes", "writes", "described", "consider", "considers", "maintains", "states",
+    "denies", "deny",
+}  # fmt: skip
 _SUBJECT_BEFORE = re.compile(
     r"(?:\b(?!(?:The|This|That|These|Those|Their|Its|His|Her|Such|Some|Many|Media|News|Press|Local|Other)\s)"
     r"[A-Z][\w’'-]*[a-z][\w’'-]*|\b[A-Z]{2,}\)?|\b(?:ministry|government|army|military|agency|office|police|group"
@@ -615,14 +626,17 @@ _IN_A_POST = re.compile(
 _ANONYMOUS = re.compile(
     r"(?=\w)\b(?:(?:speaking |who spoke )?on condition of anonymity|speaking anonymously|(?:who )?asked not to be named"
     r"|declined to be named|sources? familiar with|spokes(?:man|woman|person) for (?:the )?[\w-]+(?: [A-Z][\w-]+){0,5}"
-    r"|(?:provided|distributed|supplied|released|published|obtained|verified|shared|posted|identified) by (?:the )?"
+    r"|(?:provided|distributed|supplied|released|published|obtained|verified|shared|posted|identified|collected|compiled"
+    r"|gathered|documented|cited|quoted) by (?:the )?"
     r"(?:news agency |agency |state news agency |[a-z]+ )?[A-Z@][\w’'@-]+(?: [A-Z][\w’'-]+){0,4}"
     r"|(?:provided|distributed|supplied|released|published|obtained|verified|identified|confirmed|reported|compiled"
     r"|collected|recorded) by (?:the |a |local |several )?(?:(?:county|local|regional|state|city|district|military"
     r"|health|interior|defen[cs]e) )?(?:coroner|medical examiner|police|authorities|officials?|ministry|military|army"
     r"|government|prosecutors?|investigators?|rescuers|hospital staff|doctors|witnesses|residents|monitors|observers)"
     r"|(?i:via) (?:the )?(?:state |official )?(?:news agency|agency|[A-Z][\w-]+(?: [A-Z][\w-]+){0,3})"
-    r"|(?:comes|came|come|originated|originates) from (?:the )?[A-Z][\w’'-]+(?: [A-Z][\w’'-]+){0,4})"
+    r"|(?:comes|came|come|originated|originates) from (?:the )?[A-Z][\w’'-]+(?: [A-Z][\w’'-]+){0,4}"
+    r"|(?i:by (?:our|their|its|his|her) (?:own )?(?:estimates?|counts?|tally|calculations?|figures))"
+    r"|\[[A-Z][^\[\]/]{1,40}/[A-Z][^\[\]]{1,40}\])"
 )
 _SOURCE_INLINE = re.compile(
     # "Format: Report · Source: OCHA · Posted 22 May": a source field inside a metadata line
@@ -665,6 +679,11 @@ _NOT_SPEAKER_TAGS = {
     "UPDATE", "BREAKING", "WATCH", "READ MORE", "EDITOR'S NOTE", "EDITOR’S NOTE", "NOTE", "CORRECTION", "PHOTO",
     "VIDEO", "LIVE", "ANALYSIS", "OPINION", "EXCLUSIVE", "SOURCE", "RELATED", "LISTEN", "UPDATED", "WARNING",
 }  # fmt: skip
+# A roundup's header for each post: "“Front Line” (412,000 subscribers), 07:12", "Ministry X (official channel)".
+_CHANNEL_LINE = re.compile(
+    r"^(?P<source>[^.!?()]{2,80}?)\s*\((?:[^()]{0,30}?[\d,.]+[kKmM]? (?:subscribers|followers|members)|official (?:channel"
+    r"|account|page)|[^()]{0,20}channel[^()]{0,30})\)(?:,?\s*\d{1,2}[:.]\d\d)?$"
+)
 _CREDIT = re.compile(
     r"^\(?\s*(?:(?:Photo|Image|Picture|Video|Footage|Credit|Photograph)s?(?: by| credit)?\s*[:\-–]+\s*|(?:Image|Photo) by\s*[-–:]?\s*)"
     r"(?P<source>.{2,100}?)\s*\)?$",
@@ -729,7 +748,7 @@ _QUOTE_MARKS = "\"“”‘’'"
 def _attributions(text: str, start: int, end: int, paragraph: tuple[int, int], words: Words) -> list[Candidate]:
     found: list[Candidate] = []
     sentence = text[start:end]
-    credits = (_SOURCE_LINE, _CREDIT, _CREDIT_TAIL) if (start, end) == paragraph else (_CREDIT,)
+    credits = (_SOURCE_LINE, _CREDIT, _CREDIT_TAIL, _CHANNEL_LINE) if (start, end) == paragraph else (_CREDIT,)
     for pattern in credits:
         match = pattern.match(sentence)
         if match:
@@ -749,9 +768,15 @@ def _attributions(text: str, start: int, end: int, paragraph: tuple[int, int], w
             and not match.group().endswith("quoted as saying")
         ):
             continue
-        if match.group() in ("say", "report", "warn", "indicate", "admit", "caution") and not _PLURAL_BEFORE.search(
-            text, max(start, match.start() - 30), match.start()
-        ):
+        if match.group() in (
+            "say",
+            "report",
+            "warn",
+            "indicate",
+            "admit",
+            "caution",
+            "claim",
+        ) and not _PLURAL_BEFORE.search(text, max(start, match.start() - 30), match.start()):
             continue  # "officials say" reports; "I would like to say" and "if they say" are inside a quote
         before = max(start, match.start() - 30)
         if (
