@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from io import StringIO
@@ -100,6 +101,23 @@ def test_anchored_patterns_find_exactly_what_a_plain_search_finds():
             assert [m.span() for m in anchored.finditer(text, 0, len(text), words)] == [
                 m.span() for m in pattern.finditer(text)
             ]
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        r"(?=\w)\b(?:bombed|shelled (?:the|a) school|ill-treated)\b",  # split by branch
+        r"\b(?:(?:has|had) )*(?:said|told)\b",  # a repeated first group: not split
+        r"\b((?:very|so) )+(?:bad|sad)\b",  # the first alternation inside a repeated group: not split
+    ],
+)
+def test_an_anchored_pattern_finds_what_the_pattern_finds_however_its_alternatives_are_grouped(pattern):
+    compiled = re.compile(pattern, re.IGNORECASE)
+    text = "It had said so; has had told. The army bombed and shelled the school, very so very sad, ill-treated."
+    words = words_in(text, 0, len(text))
+    found = [m.span() for m in AnchoredPattern(compiled).finditer(text, 0, len(text), words)]
+    assert found == [m.span() for m in compiled.finditer(text)]
+    assert found
 
 
 @pytest.mark.parametrize(

@@ -76,11 +76,32 @@ def _word_starts(source: str, flags: int) -> tuple[set[str], tuple[str, ...]] | 
     return words, tuple(sorted(prefixes))
 
 
+def _depth(source: str) -> int:
+    """How many groups are open at the end of `source` (escapes and character classes skipped)."""
+    depth, index, in_class = 0, 0, False
+    while index < len(source):
+        char = source[index]
+        if char == "\\":
+            index += 1
+        elif in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        index += 1
+    return depth
+
+
 def _split_alternatives(source: str) -> tuple[str, list[str], str] | None:
     """ "(?=\\w)\\b(?:A|B|C)\\b" -> ("(?=\\w)\\b", ["A", "B", "C"], "\\b"): the first group's top-level branches."""
     opening = source.find("(?:")
     if opening < 0:
         return None
+    if _depth(source[:opening]) != 0:
+        return None  # the group sits inside another one, which may repeat: no split
     depth, index, branches, begin = 0, opening, [], opening + 3
     in_class = False
     while index < len(source):
