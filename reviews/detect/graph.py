@@ -208,6 +208,11 @@ def _rank(kind: str) -> int:
 # --- the picture ------------------------------------------------------------------------------------------
 
 
+BOX_HALF_WIDTH = 95  # each node is drawn as a 190 by 22 pixel box centred on it
+BOX_HALF_HEIGHT = 11
+BOX_WIDTH, BOX_HEIGHT = 2 * BOX_HALF_WIDTH, 2 * BOX_HALF_HEIGHT
+
+
 @dataclass(frozen=True)
 class PictureNode:
     key: str
@@ -218,6 +223,14 @@ class PictureNode:
     kind: str
     is_article: bool
     flagged: bool  # a single-source article, or a node on a circular citation
+
+    @property
+    def box_x(self) -> float:
+        return round(self.x - BOX_HALF_WIDTH, 1)
+
+    @property
+    def box_y(self) -> float:
+        return round(self.y - BOX_HALF_HEIGHT, 1)
 
 
 @dataclass(frozen=True)
@@ -236,10 +249,10 @@ class Picture:
     height: float
     nodes: list[PictureNode] = field(default_factory=list)
     edges: list[PictureEdge] = field(default_factory=list)
+    box_width: int = BOX_WIDTH
+    box_height: int = BOX_HEIGHT
 
 
-BOX_HALF_WIDTH = 95  # the node boxes the template draws: 190 by 22 pixels, centred on the node
-BOX_HALF_HEIGHT = 11
 
 
 def layout(
