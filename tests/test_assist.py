@@ -35,7 +35,7 @@ def _import(team, text: str, source: str):
 # --- the detector's quality on hand-labelled sets ----------------------------------------------------
 
 DATA = Path(__file__).parent / "data"
-# (texts, labels, the least recall and the least precision per category). Seven sets, each labelled by
+# (texts, labels, the least recall and the least precision per category). Eight sets, each labelled by
 # someone who had not seen the detector. The seeds and the first held-out set were then used to develop
 # it and must meet the aim; the others were measured blind first (the closing notes give those figures),
 # then used for development too, so they guard against regressions at the level reached.
@@ -47,6 +47,7 @@ LABELLED_SETS = {
     "fresh": (DATA / "fresh", DATA / "fresh_labels.json", 0.85, 0.75),
     "sixth": (DATA / "sixth", DATA / "sixth_labels.json", 0.7, 0.75),
     "seventh": (DATA / "seventh", DATA / "seventh_labels.json", 0.7, 0.75),
+    "eighth": (DATA / "eighth", DATA / "eighth_labels.json", 0.75, 0.75),
 }
 
 

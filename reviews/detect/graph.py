@@ -253,8 +253,6 @@ class Picture:
     box_height: int = BOX_HEIGHT
 
 
-
-
 def layout(
     graph: SourceGraph,
     width: float = 960,
