@@ -283,6 +283,7 @@ _VERB_AFTER_NUMBER = re.compile(
 
 
 _UNQUANTIFIED_AT_WORDS = AnchoredPattern(_UNQUANTIFIED)
+_VERB_BEFORE_AT_WORDS = AnchoredPattern(_VERB_BEFORE)
 _TOLL_AT_WORDS = AnchoredPattern(_TOLL)
 _DISPLACED_TOLL = re.compile(r"displaced|refugees", re.IGNORECASE)
 _WOUNDED_TOLL = re.compile(r"wounded|injured", re.IGNORECASE)
@@ -344,7 +345,7 @@ def _casualties(text: str, start: int, end: int, words: Words) -> list[Candidate
         if not _is_count(text, match):
             continue
         window_start = max(start, match.start() - 40)
-        verb_before = _VERB_BEFORE.search(text, window_start, match.start())
+        verb_before = next(_VERB_BEFORE_AT_WORDS.finditer(text, window_start, match.start(), words), None)
         after = text[match.end() : min(end, match.end() + 80)]
         tail = match.groupdict().get("tail")
         counted = _counted_in(tail) if tail else ""
@@ -641,10 +642,13 @@ _ANONYMOUS = re.compile(
     r"|health|interior|defen[cs]e) )?(?:coroner|medical examiner|police|authorities|officials?|ministry|military|army"
     r"|government|prosecutors?|investigators?|rescuers|hospital staff|doctors|witnesses|residents|monitors|observers)"
     r"|(?i:via) (?:the )?(?:state |official )?(?:news agency|agency|[A-Z][\w-]+(?: [A-Z][\w-]+){0,3})"
-    r"|(?:comes|came|come|originated|originates) from (?:the )?[A-Z][\w’'-]+(?: [A-Z][\w’'-]+){0,4}"
-    r"|(?i:by (?:our|their|its|his|her) (?:own )?(?:estimates?|counts?|tally|calculations?|figures))"
-    r"|\[[A-Z][^\[\]/]{1,40}/[A-Z][^\[\]]{1,40}\])"
+    r"|(?i:by (?:our|their|its|his|her) (?:own )?(?:estimates?|counts?|tally|calculations?|figures)))"
 )
+_COMES_FROM = re.compile(
+    r"(?=\w)\b(?:comes|came|come|originated|originates) from (?:the )?[A-Z][\w’'-]+(?: [A-Z][\w’'-]+){0,4}"
+)
+# A photo credit in brackets: "[Omar Ziad/Al Jazeera]".
+_BRACKET_CREDIT = re.compile(r"\[(?P<source>[A-Z][^\[\]/]{1,40}/[A-Z][^\[\]]{1,40})\]")
 _SOURCE_INLINE = re.compile(
     # "Format: Report · Source: OCHA · Posted 22 May": a source field inside a metadata line
     r"(?<!\w)(?:Source|Sources|Credit|Courtesy|Via)\s?:\s?(?P<source>[A-Z@][\w’'.&@/-]*(?:[ \u00a0][A-Z(][\w’'.&/)-]*){0,5})"
@@ -728,6 +732,7 @@ _GATED = [
         {"anonymity", "anonymously", "named", "familiar", "spokesman", "spokeswoman", "spokesperson", "by", "via"},
     ),
     (_SOURCE_INLINE, {"source", "sources", "credit", "courtesy", "via"}),
+    (_COMES_FROM, {"comes", "came", "come", "originated", "originates"}),
     (_DATELINE, {"ap", "afp", "reuters", "dpa", "upi", "efe", "ansa", "xinhua", "tass", "pa"}),
     (
         _PROVENANCE,
@@ -746,6 +751,8 @@ _GATED = [
         },  # fmt: skip
     ),
 ]
+# Tried only where a word can start them, as far as that can be told (not for those that start with a bracket).
+_GATED_AT_WORDS = [(AnchoredPattern(pattern), needed) for pattern, needed in _GATED]
 _AGGREGATOR_AT_WORDS = AnchoredPattern(_AGGREGATOR)
 _ACCORDING_AT_WORDS = AnchoredPattern(_ACCORDING)
 _SPEECH_AT_WORDS = AnchoredPattern(_SPEECH)
@@ -800,14 +807,18 @@ def _attributions(text: str, start: int, end: int, paragraph: tuple[int, int], w
             continue  # "..., claiming they were" continues a clause; "Zelensky claiming" names a speaker
         found.append(_speaker(text, start, end, match))
     vocabulary = words.tokens
-    for pattern, needed in _GATED:
+    for pattern, needed in _GATED_AT_WORDS:
         if vocabulary.isdisjoint(needed):
             continue
-        for match in pattern.finditer(text, start, end):
+        for match in pattern.finditer(text, start, end, words):
             groups = match.groupdict()
             source = groups.get("source") or groups.get("source2") or groups.get("source3") or ""
             found.append(_candidate(text, match.start(), match.end(), ATTRIBUTION, source=source))
     if "/" in sentence:
+        found += [
+            _candidate(text, m.start(), m.end(), ATTRIBUTION, source=m.group("source"))
+            for m in _BRACKET_CREDIT.finditer(text, start, end)
+        ]
         found += [
             _candidate(text, m.start(), m.end(), ATTRIBUTION, source=m.group().strip("/"))
             for m in _AGENCY_SLUG.finditer(text, start, end)
