@@ -94,9 +94,7 @@ def test_anchored_patterns_find_exactly_what_a_plain_search_finds():
         detector._AGGREGATOR,
         detector._TOLL,
     )
-    gated = (detector._CONFERENCE, detector._SHOWN, detector._PROVENANCE_OF, detector._IN_A_POST, detector._UNVERIFIED)
-    gated += (detector._ANONYMOUS, detector._SOURCE_INLINE, detector._COMES_FROM, detector._VERB_BEFORE)
-    for pattern in (*patterns, *gated, detector._ACCORDING, detector._SPEECH):
+    for pattern in (*patterns, detector._ACCORDING, detector._SPEECH):
         anchored = AnchoredPattern(pattern)
         assert anchored.words is not None, "the pattern no longer tells which words it can start with"
         for text in texts:

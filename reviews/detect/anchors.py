@@ -35,12 +35,6 @@ def _starts(items: list, index: int = 0) -> set[str] | None:
         if rest is None or len(rest) > 500:
             return {literal}  # what follows is open: the literal alone still has to be there
         return {literal + tail for tail in rest}
-    if op is sre.IN and len(value) <= 4 and all(kind is sre.LITERAL for kind, _ in value):
-        # "[Ff]ootage": one way per letter
-        rest = _starts(items, index + 1)
-        if rest is None:
-            return {chr(code) for _, code in value}
-        return {chr(code) + tail for _, code in value for tail in rest}
     if op is sre.BRANCH:
         found: set[str] = set()
         for branch in value[1]:

@@ -283,7 +283,6 @@ _VERB_AFTER_NUMBER = re.compile(
 
 
 _UNQUANTIFIED_AT_WORDS = AnchoredPattern(_UNQUANTIFIED)
-_VERB_BEFORE_AT_WORDS = AnchoredPattern(_VERB_BEFORE)
 _TOLL_AT_WORDS = AnchoredPattern(_TOLL)
 _DISPLACED_TOLL = re.compile(r"displaced|refugees", re.IGNORECASE)
 _WOUNDED_TOLL = re.compile(r"wounded|injured", re.IGNORECASE)
@@ -345,7 +344,7 @@ def _casualties(text: str, start: int, end: int, words: Words) -> list[Candidate
         if not _is_count(text, match):
             continue
         window_start = max(start, match.start() - 40)
-        verb_before = next(_VERB_BEFORE_AT_WORDS.finditer(text, window_start, match.start(), words), None)
+        verb_before = _VERB_BEFORE.search(text, window_start, match.start())
         after = text[match.end() : min(end, match.end() + 80)]
         tail = match.groupdict().get("tail")
         counted = _counted_in(tail) if tail else ""
@@ -751,8 +750,6 @@ _GATED = [
         },  # fmt: skip
     ),
 ]
-# Tried only where a word can start them, as far as that can be told (not for those that start with a bracket).
-_GATED_AT_WORDS = [(AnchoredPattern(pattern), needed) for pattern, needed in _GATED]
 _AGGREGATOR_AT_WORDS = AnchoredPattern(_AGGREGATOR)
 _ACCORDING_AT_WORDS = AnchoredPattern(_ACCORDING)
 _SPEECH_AT_WORDS = AnchoredPattern(_SPEECH)
@@ -807,10 +804,10 @@ def _attributions(text: str, start: int, end: int, paragraph: tuple[int, int], w
             continue  # "..., claiming they were" continues a clause; "Zelensky claiming" names a speaker
         found.append(_speaker(text, start, end, match))
     vocabulary = words.tokens
-    for pattern, needed in _GATED_AT_WORDS:
+    for pattern, needed in _GATED:
         if vocabulary.isdisjoint(needed):
             continue
-        for match in pattern.finditer(text, start, end, words):
+        for match in pattern.finditer(text, start, end):
             groups = match.groupdict()
             source = groups.get("source") or groups.get("source2") or groups.get("source3") or ""
             found.append(_candidate(text, match.start(), match.end(), ATTRIBUTION, source=source))
