@@ -76,8 +76,9 @@ def _word_starts(source: str, flags: int) -> tuple[set[str], tuple[str, ...]] | 
     return words, tuple(sorted(prefixes))
 
 
-def _depth(source: str) -> int:
-    """How many groups are open at the end of `source` (escapes and character classes skipped)."""
+def _structure(source: str) -> Iterator[tuple[int, str, int]]:
+    """(index, "(" or ")" or "|", how many groups are open after it) for the pattern's own grouping
+    characters, skipping escaped ones and those inside character classes."""
     depth, index, in_class = 0, 0, False
     while index < len(source):
         char = source[index]
@@ -87,45 +88,32 @@ def _depth(source: str) -> int:
             in_class = char != "]"
         elif char == "[":
             in_class = True
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
+        elif char in "()|":
+            depth += {"(": 1, ")": -1, "|": 0}[char]
+            yield index, char, depth
         index += 1
-    return depth
 
 
 def _split_alternatives(source: str) -> tuple[str, list[str], str] | None:
-    """ "(?=\\w)\\b(?:A|B|C)\\b" -> ("(?=\\w)\\b", ["A", "B", "C"], "\\b"): the first group's top-level branches."""
+    """ "(?=\\w)\\b(?:A|B|C)\\b" -> ("(?=\\w)\\b", ["A", "B", "C"], "\\b"): the first group's top-level branches,
+    when that group stands in no other group (one that repeats would change what the branches match)."""
     opening = source.find("(?:")
     if opening < 0:
         return None
-    if _depth(source[:opening]) != 0:
-        return None  # the group sits inside another one, which may repeat: no split
-    depth, index, branches, begin = 0, opening, [], opening + 3
-    in_class = False
-    while index < len(source):
-        char = source[index]
-        if char == "\\":
-            index += 2
+    branches, begin = [], opening + 3
+    for index, char, depth in _structure(source):
+        if index < opening:
             continue
-        if in_class:
-            in_class = char != "]"
-        elif char == "[":
-            in_class = True
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-            if depth == 0:
-                branches.append(source[begin:index])
-                after = source[index + 1 :]
-                # "(?:a|b)*c" cannot be split by branch: the group repeats.
-                return None if after[:1] in ("*", "+", "?", "{") else (source[:opening], branches, after)
-        elif char == "|" and depth == 1:
+        if index == opening and depth != 1:
+            return None  # the group sits inside another one
+        if char == "|" and depth == 1:
             branches.append(source[begin:index])
             begin = index + 1
-        index += 1
+        elif char == ")" and depth == 0:
+            branches.append(source[begin:index])
+            after = source[index + 1 :]
+            # "(?:a|b)*c" cannot be split by branch: the group repeats.
+            return None if after[:1] in ("*", "+", "?", "{") else (source[:opening], branches, after)
     return None
 
 
