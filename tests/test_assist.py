@@ -275,6 +275,7 @@ def test_dismissing_needs_a_reason_and_keeps_it_in_the_audit_trail(article, revi
 def test_an_oversized_dismissal_reason_is_refused_and_changes_nothing(article, reviewer):
     suggestion = article.suggestions.pending().first()
     response = client_for(reviewer).post(f"/suggestions/{suggestion.pk}/dismiss/", {"reason": "x" * 1001}, **HTMX)
+    assert (response["HX-Retarget"], response["HX-Reswap"]) == (f"#suggestion-error-{suggestion.pk}", "innerHTML")
     assert "too long" in response.content.decode()
     assert Suggestion.objects.get(pk=suggestion.pk).status == "pending"
 

@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
-from django_htmx.http import trigger_client_event
+from django_htmx.http import reswap, retarget, trigger_client_event
 
 from reviews import services
 from reviews.detect.graph import ArticleChains, build_graph, layout
@@ -91,9 +91,7 @@ def suggestion_dismiss(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 def _suggestion_refused(request: HtmxHttpRequest, suggestion: Suggestion, message: str) -> HttpResponse:
     if request.htmx:
         response = render(request, "reviews/article_detail.html#suggestion-error", {"suggestion_error": message})
-        response["HX-Retarget"] = f"#suggestion-error-{suggestion.pk}"
-        response["HX-Reswap"] = "innerHTML"
-        return response
+        return reswap(retarget(response, f"#suggestion-error-{suggestion.pk}"), "innerHTML")
     messages.error(request, message)
     return redirect("reviews:article-detail", pk=suggestion.article_id)
 
