@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from reviews.detect.detector import ATTRIBUTION, Candidate, detect
+from reviews.detect.detector import ACCORDING_LEADS, ATTRIBUTION, Candidate, detect
 
 OUTLET = "outlet"
 AGENCY = "agency"
@@ -202,7 +202,7 @@ _POST_MODIFIER = re.compile(
 _APPOSITIVE = re.compile(r"(?<![\w’'])((?:[A-Z][\w’'.-]+\s+){1,4}[A-Z][\w’'.-]+)\s*,")
 _OBJECT_BEFORE = re.compile(r"\b(?:of|from|in|at|for|to|with|by|on)(?: the| a| an)?\s*$")  # "brigade of the X,"
 _ANTECEDENT = re.compile(r"((?:[A-Z][\w’'.-]+\s+){0,4}[A-Z][\w’'.-]+)\s*,\s*$")
-_LEAD = re.compile(r"(?:according to|as per|citing|quoting|as reported by|reported by)\s+", re.IGNORECASE)
+_LEAD = re.compile(rf"(?:{ACCORDING_LEADS})\s+", re.IGNORECASE)
 _PHRASE_END = r"(?=\s*(?:[,.;:!?“”\"()]|$| (?:who|which|that|and|but|in|on|at|as|after|before|when|while|said|says)\b))"
 _PHRASE = re.compile(rf"(?P<name>[^,.;:!?“”\"()]{{2,80}}?){_PHRASE_END}")
 _CITING_INSIDE = re.compile(r",\s*(?:citing|quoting) (?P<name>[^,.;:!?“”\"()]{2,60}),")

@@ -589,8 +589,10 @@ SPEECH_VERBS = (
     r"tell of|told of|described how|have described|has described|(?:is|are|was|were) said to|"
     r"called on|called for|called out|went on to (?:say|apologi[sz]e|add|claim|describe)|according to"
 )
+# The phrases that put a source after them: "according to X", "as per X", "citing X".
+ACCORDING_LEADS = "according to|as per|citing|quoting|as reported by|reported by"
 _ACCORDING = re.compile(
-    rf"(?=\w)\b(?i:according to|as per|citing|quoting|as reported by|reported by) "
+    rf"(?=\w)\b(?i:{ACCORDING_LEADS}) "
     rf"(?P<source>{_SOURCE}|{_LOWER_SOURCE}|(?:[\w’'-]+ ){{0,4}}[\w’'-]+)"
     rf"(?P<via>(?:,? (?:via|through|and|citing|quoting) (?:{_SOURCE}))*)",
 )
